@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from archive.views import healthz
+from articles.api import api
+
+admin.site.site_header = "War-analysis archive"
+admin.site.site_title = "Archive admin"
+admin.site.index_title = "Curation"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+    path("", include("articles.research_urls")),
+    path("api/", api.urls),
+]

@@ -1,0 +1,6 @@
+"""The editors' admin: articles, sources, the gazetteer, suggestions, merges and history.
+
+Importing this package registers every model admin (Django's autodiscovery does).
+"""
+
+from . import articles, entities, merges, suggestions  # noqa: F401

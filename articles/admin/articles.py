@@ -1,0 +1,364 @@
+"""Articles in the admin: finding, publishing, correcting, and their versions."""
+
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import Truncator, normalize_newlines
+from reversion.admin import VersionAdmin
+from reversion.models import Revision, Version
+
+from ..linking import relink_articles
+from ..models import Actor, ActorMention, Article, Location, LocationMention
+from .base import (
+    FORMFIELD_OVERRIDES,
+    ArchiveAdminMedia,
+    LoadedAutocompleteInline,
+    https_formfield,
+    log_changes,
+)
+from .history import compare, record_initial_versions
+
+# Versions hold the article's own fields; its mentions follow from its text.
+reversion.register(Article)
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "status",
+            "source",
+            "published",
+            "language",
+            "lede",
+            "body",
+            "captions",
+            "url",
+            "authors",
+            "tags",
+        ]
+        error_messages = {"title": {"required": "An article needs a headline."}}
+        formfield_callback = https_formfield
+
+    # Browsers send text areas with CRLF line ends; the archive splits paragraphs on "\n\n".
+    def clean_lede(self):
+        return normalize_newlines(self.cleaned_data["lede"])
+
+    def clean_body(self):
+        return normalize_newlines(self.cleaned_data["body"])
+
+    def clean_published(self):
+        published = self.cleaned_data.get("published")
+        if published and published > timezone.localdate():
+            raise forms.ValidationError(
+                "The publication date %(date)s is in the future.",
+                params={"date": published.isoformat()},
+            )
+        return published
+
+    def _clean_list_of_strings(self, name):
+        value = self.cleaned_data.get(name)
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise forms.ValidationError('Give a list of names in quotes, e.g. ["Jane Doe"].')
+        return [item.strip() for item in value if item.strip()]
+
+    def clean_authors(self):
+        return self._clean_list_of_strings("authors")
+
+    def clean_tags(self):
+        return self._clean_list_of_strings("tags")
+
+    def clean_captions(self):
+        value = self.cleaned_data.get("captions")
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list) or not all(
+            isinstance(item, dict) and isinstance(item.get("text"), str) for item in value
+        ):
+            raise forms.ValidationError(
+                'Give a list of captions, e.g. [{"text": "A caption", "credit": "Photographer"}].'
+            )
+        return value
+
+
+class ActorMentionInline(LoadedAutocompleteInline):
+    model = ActorMention
+    extra = 0
+    autocomplete_fields = ["actor"]
+    verbose_name_plural = "actors mentioned (with the number of mentions)"
+
+
+class LocationMentionInline(LoadedAutocompleteInline):
+    model = LocationMention
+    extra = 0
+    autocomplete_fields = ["location"]
+    verbose_name_plural = "places mentioned (with the number of mentions)"
+
+
+class DateKnownFilter(admin.SimpleListFilter):
+    title = "date"
+    parameter_name = "date_known"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Date known"), ("no", "Date unknown")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(published__isnull=self.value() == "no")
+        return queryset
+
+
+class HasMentionsFilter(admin.SimpleListFilter):
+    mention_model = None
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Some"), ("no", "None")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        mentioned = Exists(self.mention_model.objects.filter(article=OuterRef("pk")))
+        return queryset.filter(mentioned if self.value() == "yes" else ~mentioned)
+
+
+class HasActorsFilter(HasMentionsFilter):
+    title = "actors mentioned"
+    parameter_name = "has_actors"
+    mention_model = ActorMention
+
+
+class HasLocationsFilter(HasMentionsFilter):
+    title = "places mentioned"
+    parameter_name = "has_locations"
+    mention_model = LocationMention
+
+
+class MentionsEntityFilter(admin.SimpleListFilter):
+    """Articles that mention one actor or location; shown only while in use (the
+    article counts on the actor and location lists link here)."""
+
+    entity_model = None
+
+    def _entity(self):
+        value = self.value()
+        return self.entity_model.objects.filter(pk=value).first() if value.isdigit() else None
+
+    def lookups(self, request, model_admin):
+        entity = self._entity() if self.value() else None
+        return [(self.value(), str(entity))] if entity else []
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.parameter_name: self.value()})
+        return queryset
+
+
+class MentionsActorFilter(MentionsEntityFilter):
+    title = "actor"
+    parameter_name = "actors"
+    entity_model = Actor
+
+
+class MentionsLocationFilter(MentionsEntityFilter):
+    title = "place"
+    parameter_name = "locations"
+    entity_model = Location
+
+
+@admin.register(Article)
+class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
+    form = ArticleForm
+    formfield_overrides = FORMFIELD_OVERRIDES
+    list_display = ["headline", "source", "published", "language", "status", "word_count"]
+    list_filter = [
+        "status",
+        DateKnownFilter,
+        HasActorsFilter,
+        HasLocationsFilter,
+        "language",
+        "source",
+        MentionsActorFilter,
+        MentionsLocationFilter,
+    ]
+    search_fields = ["title", "body", "source__name"]
+    search_help_text = "Searches headlines, texts and source names."
+    date_hierarchy = "published"
+    list_select_related = ["source"]
+    list_per_page = 50
+    autocomplete_fields = ["source"]
+    actions = ["publish", "unpublish", "relink"]
+    readonly_fields = ["slug", "provenance", "word_count", "content_hash", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["title", "status", "source", "published", "language"]}),
+        ("Text", {"fields": ["lede", "body", "captions"]}),
+        ("Origin", {"fields": ["url", "authors", "tags"]}),
+        (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "slug",
+                    "provenance",
+                    "word_count",
+                    "content_hash",
+                    "created",
+                    "updated",
+                ],
+            },
+        ),
+    ]
+    inlines = [ActorMentionInline, LocationMentionInline]
+    object_history_template = "admin/articles/article/object_history.html"
+    history_latest_first = True
+
+    @admin.display(description="headline", ordering="title")
+    def headline(self, article):
+        return Truncator(article.title).chars(100)
+
+    def view_on_site(self, article):
+        # Drafts have no public page.
+        if article.status == Article.Status.PUBLISHED:
+            return article.get_absolute_url()
+        return None
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # the record fields are filled in on saving
+            return self.fieldsets[:-1]
+        return self.fieldsets
+
+    # Saving: an article whose text changed is linked again.
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A restored version is already in the form's initial data, so it counts as changed.
+        restoring = getattr(request, "restoring_version", False)
+        text_changed = not change or restoring or {"title", "lede", "body"} & set(form.changed_data)
+        if not text_changed:
+            return
+        if any(formset.has_changed() for formset in formsets):
+            self.message_user(
+                request,
+                "The text changed and so did the mentions: your mentions were kept. "
+                "“Re-link entities” recomputes them from the text.",
+                messages.WARNING,
+            )
+        else:
+            relink_articles(Article.objects.filter(pk=form.instance.pk))
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request.restoring_version = True
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().change_view(request, object_id, form_url, extra_context)
+        # Keep the text as it was before its first edit here, unless the edit is refused.
+        with transaction.atomic():
+            initial = record_initial_versions(Article.objects.filter(pk=unquote(object_id)))
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if response.status_code != 302:
+                Revision.objects.filter(version__in=initial).delete()
+        return response
+
+    # Bulk actions
+
+    def _set_status(self, request, queryset, status, verb):
+        changed = queryset.exclude(status=status)
+        articles = list(changed.select_related(None).only("pk", "title"))
+        changed.update(status=status, updated=timezone.now())
+        log_changes(request, articles, f"{verb} (bulk action).")
+        self.message_user(request, f"{verb} {len(articles)} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Article.Status.PUBLISHED, "Published")
+
+    @admin.action(description="Unpublish selected articles", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Article.Status.DRAFT, "Unpublished")
+
+    @admin.action(description="Re-link entities of selected articles", permissions=["change"])
+    def relink(self, request, queryset):
+        articles = queryset.select_related(None)  # the change list joins the source
+        linked = relink_articles(articles)
+        log_changes(request, articles.only("pk", "title"), "Re-linked actors and places.")
+        self.message_user(request, f"Re-linked {linked} article(s).", messages.SUCCESS)
+
+    # History: versions with compare and restore.
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/history/<int:version_id>/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="{}_{}_compare".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _versions(self, object_id):
+        return Version.objects.get_for_object_reference(Article, object_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        object_id = unquote(object_id)
+        versions = list(
+            self._versions(object_id)
+            .select_related("revision__user")
+            .order_by("-revision__date_created", "-pk")
+        )
+        context = {
+            "versions": [  # each with the one saved before it
+                (version, versions[i + 1] if i + 1 < len(versions) else None)
+                for i, version in enumerate(versions)
+            ],
+            "has_change_permission": self.has_change_permission(request),
+            **(extra_context or {}),
+        }
+        # The admin's own history view (the log of every change, with who and
+        # when); reversion's would only list the versions again.
+        return admin.ModelAdmin.history_view(self, request, object_id, context)
+
+    def compare_view(self, request, object_id, version_id):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        object_id = unquote(object_id)
+        article = self.get_object(request, object_id)
+        version = self._versions(object_id).select_related("revision__user").filter(pk=version_id)
+        version = version.first()
+        if article is None or version is None:
+            raise Http404("No such article or version.")
+        other_id = request.GET.get("with", "")
+        other = None
+        if other_id.isdigit():
+            other = self._versions(object_id).select_related("revision__user")
+            other = other.filter(pk=other_id).first()
+        older, newer = version, other or article
+        if other is not None and other.revision.date_created < version.revision.date_created:
+            older, newer = other, version
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions: {article}",
+            "opts": self.opts,
+            "object": article,
+            "older": older,
+            "newer": newer,
+            "newer_is_current": newer is article,
+            "changes": compare(older, newer),
+            "restore_url": reverse("admin:articles_article_revision", args=[article.pk, older.pk]),
+            "history_url": reverse("admin:articles_article_history", args=[article.pk]),
+            "has_change_permission": self.has_change_permission(request, article),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)

@@ -1,0 +1,165 @@
+"""Names the import found that are not in the gazetteer: accept, alias or dismiss."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+
+from ..curation import accept_suggestion, create_entity, name_clash
+from ..models import Actor, Location, Suggestion
+from .base import ArchiveAdminMedia, log_changes
+
+NEW_ACTOR, NEW_LOCATION = "new_actor", "new_location"
+ACTOR_ALIAS, LOCATION_ALIAS = "actor_alias", "location_alias"
+DISMISS = "dismiss"
+
+
+class SuggestionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        choices=[
+            ("", "Decide later"),
+            (NEW_ACTOR, "Accept as a new actor"),
+            (NEW_LOCATION, "Accept as a new location"),
+            (ACTOR_ALIAS, "Add as a name of an existing actor"),
+            (LOCATION_ALIAS, "Add as a name of an existing location"),
+            (DISMISS, "Dismiss"),
+        ],
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "radiolist"}),
+    )
+    actor_kind = forms.ChoiceField(
+        choices=[("", "—"), *Actor.Kind.choices], required=False, label="Kind of the new actor"
+    )
+    location_kind = forms.ChoiceField(
+        choices=[("", "—"), *Location.Kind.choices],
+        required=False,
+        label="Kind of the new location",
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = ["actor", "location"]
+        labels = {"actor": "Existing actor", "location": "Existing location"}
+
+    def clean(self):
+        data = super().clean()
+        decision, name = data.get("decision"), self.instance.name
+        if decision in (NEW_ACTOR, NEW_LOCATION):
+            model, kind_field = (
+                (Actor, "actor_kind") if decision == NEW_ACTOR else (Location, "location_kind")
+            )
+            if not data.get(kind_field):
+                self.add_error(kind_field, "Choose the kind of the new record.")
+            other = name_clash(model, name)
+            if other is not None:
+                self.add_error(
+                    "decision",
+                    f"“{name}” is already a name of “{other}”: dismiss this suggestion.",
+                )
+        elif decision in (ACTOR_ALIAS, LOCATION_ALIAS):
+            field = "actor" if decision == ACTOR_ALIAS else "location"
+            entity = data.get(field)
+            if entity is None:
+                self.add_error(field, f"Choose the {field} this is a name of.")
+            else:
+                other = name_clash(type(entity), name, exclude=entity)
+                if other is not None:
+                    self.add_error(field, f"“{name}” is already a name of “{other}”.")
+        # The existing-record fields are only read for an alias decision.
+        for field in ("actor", "location"):
+            if decision != f"{field}_alias":
+                data[field] = getattr(self.instance, field)
+        return data
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ArchiveAdminMedia, admin.ModelAdmin):
+    form = SuggestionForm
+    list_display = ["name", "kind", "mention_count", "article_count", "status", "linked_to"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["actor", "location"]
+    search_fields = ["name"]
+    actions = ["dismiss"]
+    autocomplete_fields = ["actor", "location"]
+    readonly_fields = ["name", "kind", "status", "mention_count", "article_count", "example_list"]
+    fieldsets = [
+        (
+            "Found by the import",
+            {
+                "fields": [
+                    "name",
+                    "kind",
+                    "status",
+                    "mention_count",
+                    "article_count",
+                    "example_list",
+                ]
+            },
+        ),
+        (
+            "Decision",
+            {
+                "fields": ["decision", "actor_kind", "location_kind", "actor", "location"],
+                "description": "A new actor or location, or a name of an existing one, is "
+                "linked across all articles at once.",
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # suggestions come from the import
+
+    @admin.display(description="linked to")
+    def linked_to(self, suggestion):
+        return suggestion.actor or suggestion.location or "—"
+
+    @admin.display(description="where it was found")
+    def example_list(self, suggestion):
+        examples = [
+            example
+            for example in suggestion.examples or []
+            if isinstance(example, dict) and example.get("sentence")
+        ]
+        if not examples:
+            return "—"
+        return format_html(
+            '<ul class="examples">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{} <small>({})</small></li>",
+                ((example["sentence"], example.get("article", "")) for example in examples[:10]),
+            ),
+        )
+
+    def save_model(self, request, suggestion, form, change):
+        decision = form.cleaned_data.get("decision")
+        entity = None
+        if decision == NEW_ACTOR:
+            entity = create_entity(Actor, suggestion.name, form.cleaned_data["actor_kind"])
+        elif decision == NEW_LOCATION:
+            entity = create_entity(Location, suggestion.name, form.cleaned_data["location_kind"])
+        elif decision in (ACTOR_ALIAS, LOCATION_ALIAS):
+            entity = form.cleaned_data["actor" if decision == ACTOR_ALIAS else "location"]
+        if entity is not None:
+            relinked = accept_suggestion(suggestion, entity)
+            self.message_user(
+                request,
+                format_html(
+                    "“{}” is now a name of “{}”; {} article(s) re-linked.",
+                    suggestion.name,
+                    entity,
+                    relinked,
+                ),
+                messages.SUCCESS,
+            )
+            return
+        if decision == DISMISS:
+            suggestion.status = Suggestion.Status.DISMISSED
+        super().save_model(request, suggestion, form, change)
+
+    @admin.action(description="Dismiss selected suggestions", permissions=["change"])
+    def dismiss(self, request, queryset):
+        changed = queryset.exclude(status=Suggestion.Status.DISMISSED)
+        pending = list(changed.select_related(None).only("pk", "name"))
+        changed.update(status=Suggestion.Status.DISMISSED)
+        log_changes(request, pending, "Dismissed (bulk action).")
+        self.message_user(request, f"Dismissed {len(pending)} suggestion(s).", messages.SUCCESS)

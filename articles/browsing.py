@@ -1,0 +1,102 @@
+"""The queries behind the browsing pages (home, article, actor, location and
+source pages, and their indexes).  Each is a fixed number of SQL queries,
+however many articles there are; only published articles count anywhere."""
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from .models import Actor, ActorMention, Article, Location, LocationMention, Source
+
+RELATED_LIMIT = 5
+CO_MENTION_LIMIT = 10
+PUBLISHED = Article.Status.PUBLISHED
+
+
+def published_articles():
+    return Article.objects.published().select_related("source")
+
+
+def articles_mentioning(entity):
+    """Published articles that mention an actor or location, or come from a source."""
+    if isinstance(entity, Source):
+        return published_articles().filter(source=entity)
+    mention_model = ActorMention if isinstance(entity, Actor) else LocationMention
+    field = "actor" if isinstance(entity, Actor) else "location"
+    mentioning = mention_model.objects.filter(**{field: entity}).values("article_id")
+    return published_articles().filter(pk__in=mentioning)
+
+
+def co_mentioned(articles, *, exclude=None, limit=CO_MENTION_LIMIT):
+    """``(actors, locations)`` most often mentioned in ``articles``, each annotated
+    with ``n``, the number of those articles that mention it (two queries)."""
+    article_ids = articles.order_by().values("pk")
+    found = []
+    for model in (Actor, Location):
+        entities = model.objects.filter(mentions__article__in=article_ids)
+        if isinstance(exclude, model):
+            entities = entities.exclude(pk=exclude.pk)
+        found.append(list(entities.annotate(n=Count("mentions")).order_by("-n", "name")[:limit]))
+    return tuple(found)
+
+
+def article_mentions(article):
+    """The actors and places an article mentions, most mentioned first (two queries)."""
+    actors = article.actor_mentions.select_related("actor").order_by("-count", "actor__name")
+    locations = article.location_mentions.select_related("location").order_by(
+        "-count", "location__name"
+    )
+    return list(actors), list(locations)
+
+
+_ACTOR_MENTION = ActorMention._meta.db_table
+_LOCATION_MENTION = LocationMention._meta.db_table
+RELATED_SQL = f"""
+    SELECT shared.article_id, COUNT(*) AS n
+    FROM (
+        SELECT article_id FROM {_ACTOR_MENTION} WHERE actor_id IN
+            (SELECT actor_id FROM {_ACTOR_MENTION} WHERE article_id = %s)
+        UNION ALL
+        SELECT article_id FROM {_LOCATION_MENTION} WHERE location_id IN
+            (SELECT location_id FROM {_LOCATION_MENTION} WHERE article_id = %s)
+    ) AS shared
+    JOIN {Article._meta.db_table} AS a ON a.id = shared.article_id
+    WHERE a.status = %s AND a.id <> %s
+    GROUP BY shared.article_id, a.published
+    ORDER BY n DESC, a.published DESC NULLS LAST, shared.article_id DESC
+    LIMIT %s
+"""
+
+
+def related_articles(article, limit=RELATED_LIMIT):
+    """Published articles sharing the most actors and places with ``article``,
+    newest first among equals, each with ``shared`` set (two queries)."""
+    with connection.cursor() as cursor:
+        cursor.execute(RELATED_SQL, [article.pk, article.pk, PUBLISHED, article.pk, limit])
+        shared = dict(cursor.fetchall())
+    articles = published_articles().in_bulk(list(shared))
+    related = [articles[pk] for pk in shared if pk in articles]
+    for item in related:
+        item.shared = shared[item.pk]
+    return related
+
+
+def with_article_counts(queryset, relation="mentions"):
+    """Entities annotated with ``n``, the number of published articles for each."""
+    if relation == "articles":
+        count = Count("articles", filter=Q(articles__status=PUBLISHED))
+    else:
+        count = Count(relation, filter=Q(**{f"{relation}__article__status": PUBLISHED}))
+    return queryset.annotate(n=count)
+
+
+def most_mentioned(model, limit):
+    return list(
+        with_article_counts(model.objects.all()).filter(n__gt=0).order_by("-n", "name")[:limit]
+    )
+
+
+def kind_counts(model):
+    """[(kind, label, number of entities)] for the index's kind filter."""
+    labels = dict(model.Kind.choices)
+    rows = model.objects.order_by().values("kind").annotate(n=Count("pk")).order_by("kind")
+    return [(row["kind"], labels.get(row["kind"], row["kind"]), row["n"]) for row in rows]

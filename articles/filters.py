@@ -1,0 +1,161 @@
+"""The search page's filters (django-filter): source, actor, location, their
+exclusions, language, date range and whether the date is known.
+
+Bad values never stop a search: a filter whose value is unknown or malformed
+is left out and reported in ``problems()``, the rest still apply.
+"""
+
+import django_filters
+from django import forms
+from django.core.validators import slug_re
+from django.db.models import Exists, OuterRef
+
+from .models import Actor, ActorMention, Language, Location, LocationMention, Source
+
+MAX_VALUES = 20
+
+
+class SlugsField(forms.Field):
+    """Repeatable slugs in, the matching objects out (one query).  Values that
+    are not slugs never reach the database; unknown ones are kept in
+    ``unknown`` for the page to report."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, queryset, **kwargs):
+        self.queryset = queryset
+        kwargs["required"] = False
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = [value] if isinstance(value, str) else list(value)
+        return list(dict.fromkeys(str(v) for v in values))
+
+    def clean(self, value):
+        slugs = self.to_python(value)
+        valid = [s for s in slugs[:MAX_VALUES] if len(s) <= 100 and slug_re.fullmatch(s)]
+        found = list(self.queryset.filter(slug__in=valid)) if valid else []
+        known = {obj.slug for obj in found}
+        self.unknown = [s for s in slugs if s not in known]
+        return found
+
+
+class EntityFilter(django_filters.Filter):
+    """Articles by slugs of sources, actors or locations.
+
+    ``mode``: "any" (any of the values), "all" (mentions every one) or "none"
+    (none of the values).
+    """
+
+    field_class = SlugsField
+
+    def __init__(self, *, model, mode, mention_model=None, mention_field=None, **kwargs):
+        self.entity_model, self.mode = model, mode
+        self.mention_model, self.mention_field = mention_model, mention_field
+        super().__init__(queryset=model.objects.all(), **kwargs)
+
+    def _condition(self, obj):
+        if self.mention_model is None:
+            return {"source": obj}
+        return Exists(
+            self.mention_model.objects.filter(article=OuterRef("pk"), **{self.mention_field: obj})
+        )
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.mention_model is None:
+            if self.mode == "none":
+                return qs.exclude(source__in=value)
+            return qs.filter(source__in=value)
+        for obj in value:
+            condition = self._condition(obj)
+            qs = qs.exclude(condition) if self.mode == "none" else qs.filter(condition)
+        return qs
+
+
+def _mentions(model, mention_model, field, mode, label):
+    return EntityFilter(
+        model=model, mode=mode, mention_model=mention_model, mention_field=field, label=label
+    )
+
+
+class ArticleFilter(django_filters.FilterSet):
+    source = EntityFilter(model=Source, mode="any", label="Source")
+    actor = _mentions(Actor, ActorMention, "actor", "all", "Actor")
+    location = _mentions(Location, LocationMention, "location", "all", "Place")
+    exclude_source = EntityFilter(model=Source, mode="none", label="Not from source")
+    exclude_actor = _mentions(Actor, ActorMention, "actor", "none", "Not mentioning actor")
+    exclude_location = _mentions(Location, LocationMention, "location", "none", "Not mentioning")
+    language = django_filters.MultipleChoiceFilter(
+        choices=Language.choices,
+        distinct=False,
+        error_messages={"invalid_choice": "Unknown language “%(value)s”."},
+    )
+    date_from = django_filters.DateFilter(field_name="published", lookup_expr="gte", label="From")
+    date_to = django_filters.DateFilter(field_name="published", lookup_expr="lte", label="To")
+    dated = django_filters.ChoiceFilter(
+        choices=[("yes", "Date known"), ("no", "Date unknown")],
+        method="filter_dated",
+        label="Date",
+        error_messages={"invalid_choice": "“%(value)s” is not yes or no."},
+    )
+
+    ENTITY_FILTERS = (
+        "source",
+        "actor",
+        "location",
+        "exclude_source",
+        "exclude_actor",
+        "exclude_location",
+    )
+
+    def filter_dated(self, queryset, name, value):
+        return queryset.filter(published__isnull=(value == "no"))
+
+    def filter_queryset(self, queryset, skip=()):
+        """Apply every valid filter except those named in ``skip``."""
+        for name, value in self.form.cleaned_data.items():
+            if name not in skip:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def active_names(self):
+        """The names of the filters in force (valid and not empty)."""
+        if not self.is_bound:
+            return set()
+        self.errors  # noqa: B018 - validates the form
+        return {
+            name for name, value in self.form.cleaned_data.items() if value not in (None, "", [])
+        }
+
+    def selected(self, name):
+        """The valid values given for filter ``name`` (objects for entity filters)."""
+        if not self.is_bound:
+            return []
+        self.errors  # noqa: B018 - validates the form
+        value = self.form.cleaned_data.get(name)
+        if value in (None, ""):
+            return []
+        return value if isinstance(value, list) else [value]
+
+    def problems(self):
+        """What was wrong with the filter parameters, in words."""
+        if not self.is_bound:
+            return []
+        messages = []
+        for name, errors in self.form.errors.items():
+            messages += [f"{name}: {error}" for error in errors]
+        start, end = self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
+        if start and end and start > end:
+            messages.append(f"date_from ({start}) is after date_to ({end}): no date is in between.")
+        for name in self.ENTITY_FILTERS:
+            field = self.form.fields[name]
+            for slug in getattr(field, "unknown", []):
+                noun = self.filters[name].entity_model._meta.verbose_name
+                messages.append(
+                    f"{name}: there is no {noun} “{slug[:80]}”; that filter was left out."
+                )
+        return messages

@@ -1,0 +1,237 @@
+"""From a page's text to an article: headline, lede, paragraphs and captions.
+
+The rules that recognise site furniture are data (:mod:`.furniture`); this
+module applies them and makes the structural decisions a reader makes at a
+glance: which line is the headline, which is a standfirst, which lines are
+photo captions, which lines are one paragraph wrapped at 72 columns.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..models import normalize_name
+from .furniture import CAPTION_RULES, LINE_RULES, SOURCE_PATTERNS, TEASER_BLOCK_MIN_LINES
+
+HEADLINE_MAX = 120  # a headline made from the opening sentence is cut to this
+TITLE_MAX = 300  # Article.title's column
+
+# All line rules in one pattern, one match a line; the group that matched names the rule.
+_LINE_RULES = re.compile(
+    "|".join(f"(?P<r{i}>{rule.inline_pattern})" for i, rule in enumerate(LINE_RULES))
+)
+_LINE_RULE_NAMES = {f"r{i}": rule.name for i, rule in enumerate(LINE_RULES)}
+_COMPILED_CAPTION_RULES = [(rule, rule.compile()) for rule in CAPTION_RULES]
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_EDGES = re.compile(r" *\n *")
+# Anything normalize_text would change; most texts have none and skip the work.
+_UNTIDY = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|  | \n|\n "
+)
+_TERMINAL = ".!?…:;"
+_CLOSERS = "\"'”’»)]"
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[^\W\d_])")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+@dataclass
+class CleanText:
+    title: str
+    lede: str
+    body: str
+    captions: list = field(default_factory=list)
+    publisher: str = ""  # the publisher the text names, if any
+    removed: list = field(default_factory=list)  # (rule name, line) pairs
+
+
+def normalize_text(text):
+    """NFC, LF line ends, no invisible characters, single spaces, no trailing blanks."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _UNTIDY.search(text) is None:
+        return text.strip(" ")
+    text = _INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return _LINE_EDGES.sub("\n", _SPACES.sub(" ", text)).strip(" ")
+
+
+def dominant_script(text, sample=1000):
+    text = text[:sample]
+    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
+    if not cyrillic and not latin:
+        return None
+    return "cyrillic" if cyrillic > latin else "latin"
+
+
+def _ends_sentence(line):
+    return line.rstrip(_CLOSERS)[-1:] in tuple(_TERMINAL) if line.rstrip(_CLOSERS) else False
+
+
+def reads_as_headline(line, *, min_words=1, max_words=30):
+    """A headline is short and does not end like a sentence ("?" and "!" may)."""
+    words = line.split()
+    if not (min_words <= len(words) <= max_words) or len(line) > 200:
+        return False
+    if not any(ch.isalpha() for ch in line):
+        return False
+    return line.rstrip(_CLOSERS)[-1:] not in (".", ":", ";", ",", "…")
+
+
+def headline_from(paragraph):
+    """A headline made from an opening paragraph: its first sentence when short
+    enough, else its start cut at a word boundary."""
+    sentence = _SENTENCE_END.split(paragraph, maxsplit=1)[0].strip()
+    if len(sentence) <= HEADLINE_MAX:
+        return sentence.rstrip(".").strip()
+    cut = sentence[: HEADLINE_MAX - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:–—-") + "…"
+
+
+def find_publisher(lines):
+    """The publisher a text names in a copyright or "originally published" line."""
+    for line in lines:
+        for pattern, _ in SOURCE_PATTERNS:
+            match = pattern.fullmatch(line)
+            if match:
+                name = match.group("name").strip(" .,")
+                if name and normalize_name(name) != "all rights reserved":
+                    return name
+    return ""
+
+
+def _caption(line, article):
+    """``(rule name, caption)`` when ``line`` (of the text ``article``) is a caption."""
+    if len(line) > 500:
+        return None
+    for rule, pattern in _COMPILED_CAPTION_RULES:
+        if not any(hint in line for hint in rule.hints):
+            continue
+        match = pattern.fullmatch(line)
+        if match is None:
+            continue
+        text = match.group("text").strip()
+        if rule.other_script and dominant_script(text) in (None, dominant_script(article)):
+            continue
+        return rule.name, {"text": text, "credit": match.group("credit").strip()}
+    return None
+
+
+def _is_hard_wrapped(block):
+    """Lines of one paragraph wrapped at a fixed width: several lines of similar,
+    moderate length that mostly do not end a sentence."""
+    if len(block) < 3:
+        return False
+    inner = block[:-1]
+    if max(len(line) for line in block) > 100 or sum(map(len, inner)) / len(inner) < 40:
+        return False
+    open_lines = sum(1 for line in inner if not _ends_sentence(line))
+    return open_lines >= 0.6 * len(inner)
+
+
+def _paragraphs(block):
+    if _is_hard_wrapped(block):
+        return [" ".join(block)]
+    paragraphs = []
+    for line in block:
+        continues = (
+            paragraphs
+            and line[:1].islower()
+            and not _ends_sentence(paragraphs[-1])
+            and len(paragraphs[-1]) >= 40
+        )
+        if continues:
+            paragraphs[-1] += " " + line
+        else:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def _blocks(text):
+    blocks, current = [], []
+    for line in text.split("\n"):
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _is_teaser_block(block):
+    return len(block) >= TEASER_BLOCK_MIN_LINES and all(
+        reads_as_headline(line, min_words=4, max_words=20)
+        and (line[:1].isupper() or line[:1] in "‘“'\"")
+        for line in block
+    )
+
+
+def clean_text(text, *, title="", lede=""):
+    """Clean a page's text.  ``title`` and ``lede`` come from metadata when the
+    record has them; otherwise they are found in the text."""
+    text = normalize_text(text)
+    title = normalize_text(title).replace("\n", " ").strip()
+    lede = normalize_text(lede).strip()
+    blocks = _blocks(text)
+    all_lines = [line for block in blocks for line in block]
+    publisher = find_publisher(all_lines)
+    removed, captions = [], []
+
+    if not title and blocks and reads_as_headline(blocks[0][0]) and len(all_lines) > 1:
+        title = blocks[0].pop(0)
+        blocks = [block for block in blocks if block]
+
+    kept_blocks = []
+    for index, block in enumerate(blocks):
+        kept = []
+        for line in block:
+            if title and normalize_name(line) == normalize_name(title):
+                removed.append(("repeated headline", line))
+                continue
+            furniture = _LINE_RULES.fullmatch(line) if len(line) < 400 else None
+            if furniture:
+                removed.append((_LINE_RULE_NAMES[furniture.lastgroup], line))
+                continue
+            caption = _caption(line, text)
+            if caption:
+                removed.append((caption[0], line))
+                captions.append(caption[1])
+                continue
+            kept.append(line)
+        if index > 0 and _is_teaser_block(kept):
+            removed.extend(("teaser links", line) for line in kept)
+        elif kept:
+            kept_blocks.append(kept)
+
+    paragraphs = [p for block in kept_blocks for p in _paragraphs(block)]
+
+    # A caption without credit: a short line repeated word for word in the next paragraph.
+    echoed = []
+    for i, paragraph in enumerate(paragraphs):
+        following = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
+        if reads_as_headline(paragraph, min_words=3, max_words=25) and paragraph in following:
+            removed.append(("caption repeated in the text", paragraph))
+            captions.append({"text": paragraph, "credit": ""})
+        else:
+            echoed.append(paragraph)
+    paragraphs = echoed
+
+    if not lede and len(paragraphs) > 1 and reads_as_headline(paragraphs[0], min_words=6):
+        lede = paragraphs.pop(0)
+
+    if not title and paragraphs:
+        title = headline_from(paragraphs[0])
+
+    return CleanText(
+        title=title[:TITLE_MAX].strip(),
+        lede=lede,
+        body="\n\n".join(paragraphs),
+        captions=captions,
+        publisher=publisher,
+        removed=removed,
+    )

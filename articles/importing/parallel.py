@@ -1,0 +1,119 @@
+"""Preparing records in worker processes.
+
+Cleaning, linking and finding candidate names is CPU work that parallelises
+perfectly; writing is not.  A big run hands batches of records to worker
+processes (started with "spawn", so they share no database connection with
+the main process) and writes their results in order.  This module imports
+no Django code at load time: a fresh worker sets Django up first.
+"""
+
+from collections import deque
+
+_gazetteer = None
+
+
+def start_worker(aliases):
+    import django
+
+    django.setup()
+    from ..linking import Gazetteer
+
+    global _gazetteer
+    _gazetteer = Gazetteer(aliases)
+
+
+def prepare_batch(raws, analyse_records=True, gazetteer=None, archived=None):
+    """``(results, warnings)``: a Prepared or a Rejection for each raw record,
+    in order, and the warnings preparing them raised.  ``archived``: the text
+    hash the archive holds for a record's key (URL or file); a record that
+    still has it is unchanged and needs no analysis."""
+    from .readers import Rejection
+    from .records import RecordError, analyse, prepare
+
+    gazetteer = gazetteer or _gazetteer
+    warnings = []
+    results = []
+    for raw in raws:
+        try:
+            prepared = prepare(raw, warn=lambda key, message: warnings.append((key, message)))
+        except RecordError as exc:
+            results.append(Rejection(raw.where, str(exc)))
+            continue
+        unchanged = archived and archived.get(prepared.key) == prepared.content_hash
+        if analyse_records and not unchanged:
+            prepared.analysis = analyse(prepared, gazetteer)
+        results.append(prepared)
+    return results, warnings
+
+
+class Preparer:
+    """Turns raw records into prepared ones, in order: in this process for a
+    small run, in ``workers`` processes once a run has more than one batch."""
+
+    def __init__(self, gazetteer, aliases, *, workers, batch_size):
+        self.gazetteer = gazetteer
+        self.aliases = aliases
+        self.workers = workers
+        self.batch_size = batch_size
+        self.pending = []
+        self.futures = deque()
+        self.pool = None
+
+    def add(self, raw):
+        """Queue a raw record; returns the results that are ready."""
+        self.pending.append(raw)
+        if len(self.pending) < self.batch_size:
+            return [], []
+        return self._submit()
+
+    def finish(self):
+        """Every result not returned yet."""
+        results, warnings = self._submit() if self.pending else ([], [])
+        while self.futures:
+            done, said = self.futures.popleft().result()
+            results += done
+            warnings += said
+        return results, warnings
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def _submit(self):
+        raws, self.pending = self.pending, []
+        if self.pool is None and (self.workers <= 1 or len(raws) < self.batch_size):
+            # Analysis waits for the writer, which skips it for unchanged records.
+            return prepare_batch(raws, analyse_records=False, gazetteer=self.gazetteer)
+        if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=start_worker,
+                initargs=(self.aliases,),
+            )
+        self.futures.append(self.pool.submit(prepare_batch, raws, archived=_archived(raws)))
+        results, warnings = [], []
+        while len(self.futures) > 2 * self.workers:
+            done, said = self.futures.popleft().result()
+            results += done
+            warnings += said
+        return results, warnings
+
+
+def _archived(raws):
+    """``{key: content hash}`` of the articles the archive holds for these
+    records' URLs and files (see :attr:`.records.Prepared.key`)."""
+    from ..models import Article
+
+    urls = {raw.fields.get("url") for raw in raws} - {None, ""}
+    urls = {url.strip() for url in urls if isinstance(url, str)}
+    files = {raw.provenance for raw in raws if raw.single}
+    archived = dict(
+        Article.objects.filter(provenance__in=files).values_list("provenance", "content_hash")
+    )
+    archived.update(Article.objects.filter(url__in=urls).values_list("url", "content_hash"))
+    return archived

@@ -1,0 +1,211 @@
+"""From a record as read (any format) to an article ready to save.
+
+Field names are the same in every format: ``title``, ``body`` (or ``text``),
+``lede``, ``source``, ``authors``, ``url``, ``published``, ``language``,
+``tags``.  A value of the wrong shape (a date that is no date, a URL that is
+no URL) rejects the record with the field's name and the value: the archive
+never stores a guess.
+"""
+
+import contextlib
+import datetime
+import email.utils
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from ..linking import article_text
+from ..models import Article
+from .cleaning import clean_text
+from .language import detect_language, language_code
+from .suggestions import find_candidates
+
+FIELDS = frozenset(
+    ["title", "body", "text", "lede", "source", "authors", "url", "published", "language", "tags"]
+)
+_LIST_SEPARATORS = re.compile(r"\s*(?:[;|,]|\s&\s|\sand\s)\s*")
+_BY = re.compile(r"(?i)^by\s+")
+_DATE_FORMATS = ["%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d.%m.%Y"]
+_validate_url = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class Analysis:
+    """What the gazetteer finds in an article: mention counts by entity id, and
+    the candidate names it does not know (see :mod:`.suggestions`)."""
+
+    actors: dict
+    locations: dict
+    candidates: dict
+
+
+def analyse(prepared, gazetteer):
+    """Link a prepared article's text and find its candidate names, in one scan."""
+    text = article_text(prepared)
+    scan = gazetteer.scan(text)
+    read = len(prepared.lede) + 1 + len(prepared.body)  # the lede and body: see article_text
+    return Analysis(scan.actors, scan.locations, find_candidates(scan, text, read))
+
+
+class RecordError(ValueError):
+    """A record that cannot become an article; the message says why."""
+
+
+@dataclass
+class Prepared:
+    """One article as the import will save it."""
+
+    where: str
+    provenance: str
+    single: bool
+    title: str
+    lede: str
+    body: str
+    captions: list
+    source_name: str
+    authors: list
+    url: str
+    published: datetime.date | None
+    language: str
+    tags: list
+    content_hash: str
+    word_count: int
+    source_id: int | None = None
+    notes: list = field(default_factory=list)
+    analysis: "Analysis | None" = None
+
+    @property
+    def key(self):
+        """What identifies the article across runs when its text changes."""
+        return self.url or (self.provenance if self.single else None)
+
+
+def _text(value, name, *, limit=None):
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise RecordError(f"{name}: expected text, found {type(value).__name__}")
+    value = " ".join(value.split()) if name != "body" else value
+    if limit and len(value) > limit:
+        raise RecordError(f"{name}: {len(value)} characters, at most {limit}")
+    return value
+
+
+def _list(value, name):
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        items = _LIST_SEPARATORS.split(value)
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        raise RecordError(f"{name}: expected a list or text, found {type(value).__name__}")
+    result = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name", "")
+        if not isinstance(item, str | int | float):
+            raise RecordError(f"{name}: expected names, found {type(item).__name__}")
+        item = _BY.sub("", " ".join(str(item).split())) if name == "authors" else str(item).strip()
+        if item and item not in result:
+            result.append(item[:200])
+    return result
+
+
+def parse_date(value):
+    """A date from ISO 8601, RFC 2822 or a written-out date; None when empty."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str):
+        raise RecordError(f"published: expected a date, found {type(value).__name__}")
+    text = value.strip()
+    date = None
+    try:
+        date = datetime.datetime.fromisoformat(text).date()
+    except ValueError:
+        for fmt in _DATE_FORMATS:
+            try:
+                date = datetime.datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        else:
+            with contextlib.suppress(TypeError, ValueError, IndexError):
+                date = email.utils.parsedate_to_datetime(text).date()
+    if date is None:
+        raise RecordError(f"published: {text!r} is not a date (use YYYY-MM-DD)")
+    if date.year < 1900 or date > datetime.date.today() + datetime.timedelta(days=1):
+        raise RecordError(f"published: {date.isoformat()} is not a plausible publication date")
+    return date
+
+
+def _url(value):
+    url = _text(value, "url", limit=500).strip()
+    if url:
+        try:
+            _validate_url(url)
+        except ValidationError:
+            raise RecordError(f"url: {url!r} is not an http(s) URL") from None
+    return url
+
+
+def prepare(raw, *, warn):
+    """A :class:`Prepared` article from a :class:`~.readers.RawRecord`.
+
+    ``warn(key, message)`` reports something worth knowing once per run
+    (an unknown field).  Raises :class:`RecordError`.
+    """
+    fields = {}
+    for name, value in raw.fields.items():
+        folded = str(name).strip().casefold()
+        if folded in FIELDS:
+            fields[folded] = value
+        else:
+            warn(("field", folded), f"unknown field {name!r} ignored (first in {raw.where})")
+    body = fields.get("body")
+    if body in (None, ""):
+        body = fields.get("text")
+    if body is None or (isinstance(body, str) and not body.strip()):
+        raise RecordError("no text: the record has no 'body' or 'text', or it is empty")
+    body = _text(body, "body")
+
+    clean = clean_text(
+        body,
+        title=_text(fields.get("title"), "title", limit=300),
+        lede=_text(fields.get("lede"), "lede"),
+    )
+    if not clean.body:
+        raise RecordError("no text left once the headline and site furniture are removed")
+
+    language = detect_language(clean.body)
+    if fields.get("language") not in (None, ""):
+        language = language_code(fields["language"])
+        if language is None:
+            raise RecordError(f"language: {fields['language']!r} is not en, uk, ru or und")
+
+    return Prepared(
+        where=raw.where,
+        provenance=raw.provenance[:500],
+        single=raw.single,
+        title=clean.title,
+        lede=clean.lede,
+        body=clean.body,
+        captions=clean.captions,
+        source_name=_text(fields.get("source"), "source", limit=200) or clean.publisher,
+        authors=_list(fields.get("authors"), "authors"),
+        url=_url(fields.get("url")),
+        published=parse_date(fields.get("published")),
+        language=language,
+        tags=_list(fields.get("tags"), "tags"),
+        content_hash=Article.hash_content(clean.title, clean.body),
+        word_count=len(clean.body.split()),
+        notes=clean.removed,
+    )

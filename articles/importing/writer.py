@@ -1,0 +1,370 @@
+"""Writing prepared articles in batches: one transaction a batch, each
+article whole with its mentions, or not at all.
+
+For each batch the writer looks up the articles it may already hold (by URL,
+by file and by text) in three queries, then creates, updates or skips each
+record, links the written ones to the gazetteer and counts suggestions,
+with a handful of bulk statements.  A run that is killed half-way leaves the
+batches before it complete and none of the batch it was writing; running it
+again finds those articles unchanged and writes the rest.
+"""
+
+import hashlib
+import re
+from contextlib import suppress
+from dataclasses import dataclass
+
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..models import ActorMention, Article, LocationMention
+from .records import analyse
+from .suggestions import SuggestionBook, suggestion_text
+
+SLUG_MAX = 100
+_LOOKUP_FIELDS = (
+    "pk",
+    "slug",
+    "url",
+    "provenance",
+    "content_hash",
+    "title",
+    "lede",
+    "captions",
+    "source_id",
+    "authors",
+    "published",
+    "language",
+    "tags",
+)
+# Fields an import sets whatever they were; the others only when the record
+# has a value, so that an editor's source or date is not wiped by a record
+# that lacks one.
+_TEXT_FIELDS = ("title", "lede", "captions", "language")
+_METADATA_FIELDS = ("source_id", "authors", "url", "published", "tags")
+
+
+class ImportAborted(Exception):
+    """The database refused a write for a reason no record can fix
+    (read-only, disk full, gone away)."""
+
+
+@dataclass
+class Outcome:
+    action: str  # "created", "updated", "unchanged", "duplicate", "rejected"
+    prepared: object
+    detail: str = ""
+
+
+class SlugAllocator:
+    """Unique article slugs for a batch, in the scheme of ``models.unique_slug``
+    (``base``, ``base-2``, ``base-3``…) with one query per batch plus one per
+    headline that is already taken."""
+
+    _SUFFIX = re.compile(r"-(\d+)$")
+
+    def allocate(self, titles):
+        bases = [slugify(title)[:SLUG_MAX].strip("-") or "article" for title in titles]
+        taken = set(Article.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+        next_number, slugs = {}, []
+        for base in bases:
+            if base not in taken:
+                taken.add(base)
+                slugs.append(base)
+                continue
+            stem = base[: SLUG_MAX - 8].rstrip("-")
+            if stem not in next_number:
+                numbers = [
+                    int(match.group(1))
+                    for slug in Article.objects.filter(slug__startswith=stem + "-").values_list(
+                        "slug", flat=True
+                    )
+                    if (match := self._SUFFIX.search(slug)) and slug[: match.start()] == stem
+                ]
+                next_number[stem] = max(numbers, default=1) + 1
+            slug = f"{stem}-{next_number[stem]}"
+            next_number[stem] += 1
+            taken.add(slug)
+            slugs.append(slug)
+        return slugs
+
+
+def _insert(model, columns, rows):
+    """Insert plain rows: for tens of thousands of mentions a batch, building
+    model instances would cost more than the database's work."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})",
+            rows,
+        )
+
+
+class RunLedger:
+    """What this run has read (each record's text and key, as 64-bit digests),
+    kept in a temporary table: a duplicate is found however long ago the run
+    read its twin, and memory stays flat.  Its rows are written in each
+    batch's transaction, so they roll back with it."""
+
+    TABLE = "import_run_seen"
+
+    def __init__(self):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} (digest BIGINT PRIMARY KEY)"
+                )
+                cursor.execute(f"DELETE FROM {self.TABLE}")
+        except DatabaseError as exc:  # a read-only or full database refuses even this
+            raise ImportAborted(str(exc).strip()) from exc
+
+    @staticmethod
+    def digest(kind, value):
+        data = hashlib.blake2b(f"{kind}\0{value}".encode(), digest_size=8).digest()
+        return int.from_bytes(data, "big", signed=True)
+
+    def seen(self, digests):
+        digests = list(digests)
+        if not digests:
+            return set()
+        with connection.cursor() as cursor:
+            placeholders = ", ".join(["%s"] * len(digests))
+            cursor.execute(
+                f"SELECT digest FROM {self.TABLE} WHERE digest IN ({placeholders})", digests
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    def add(self, digests):
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.TABLE} (digest) VALUES (%s) ON CONFLICT DO NOTHING",
+                [(digest,) for digest in digests],
+            )
+
+    def close(self):
+        # A connection that broke mid-run drops its temporary table with it.
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+
+
+class BatchWriter:
+    def __init__(self, gazetteer, sources):
+        self.gazetteer = gazetteer
+        self.sources = sources
+        self.slugs = SlugAllocator()
+        self.book = SuggestionBook(gazetteer)
+        self.ledger = RunLedger()
+        self.mentions = 0
+
+    def close(self):
+        self.ledger.close()
+
+    def write(self, batch):
+        """Write a batch; returns an :class:`Outcome` per record.  A batch that
+        breaks a constraint is retried record by record, so one bad record
+        is rejected alone."""
+        try:
+            return self._write_atomic(batch)
+        except IntegrityError:
+            if len(batch) == 1:
+                raise
+        outcomes = []
+        for prepared in batch:
+            try:
+                outcomes.extend(self._write_atomic([prepared]))
+            except IntegrityError as exc:
+                outcomes.append(Outcome("rejected", prepared, f"the database refused it: {exc}"))
+        return outcomes
+
+    def _write_atomic(self, batch):
+        before = (self.mentions, self.book.names)
+        try:
+            with transaction.atomic():
+                outcomes = self._write(batch)
+        except IntegrityError:
+            self._forget(*before)
+            raise
+        except DatabaseError as exc:
+            self._forget(*before)
+            raise ImportAborted(str(exc).strip()) from exc
+        except BaseException:
+            self._forget(*before)
+            raise
+        self.sources.commit()
+        return outcomes
+
+    def _forget(self, mentions, names):
+        """Undo the bookkeeping of a batch whose transaction rolled back."""
+        self.sources.rollback()
+        self.mentions, self.book.names = mentions, names
+        self.book.entries = {}
+
+    def _lookup(self, batch):
+        urls = {p.url for p in batch if p.url}
+        files = {p.provenance for p in batch if p.single}
+        hashes = {p.content_hash for p in batch}
+        rows = Article.objects.order_by("pk").values(*_LOOKUP_FIELDS)
+        by_url = {row["url"]: row for row in rows.filter(url__in=urls).exclude(url="")}
+        by_file = {}
+        for row in rows.filter(provenance__in=files):
+            by_file.setdefault(row["provenance"], row)
+        by_hash = {row["content_hash"]: row for row in rows.filter(content_hash__in=hashes)}
+        return by_url, by_file, by_hash
+
+    def _digests(self, prepared):
+        text = self.ledger.digest("text", prepared.content_hash)
+        key = self.ledger.digest("key", prepared.key) if prepared.key else None
+        return text, key
+
+    def _write(self, batch):
+        by_url, by_file, by_hash = self._lookup(batch)
+        digests = [self._digests(p) for p in batch]
+        seen = self.ledger.seen(d for pair in digests for d in pair if d is not None)
+        outcomes, creates, updates = [], [], []
+        for prepared, (text_digest, key_digest) in zip(batch, digests, strict=True):
+            if text_digest in seen:
+                outcomes.append(
+                    Outcome("duplicate", prepared, "same text as a record read earlier in this run")
+                )
+                continue
+            if key_digest is not None and key_digest in seen:
+                what = "URL" if prepared.url else "file"
+                outcomes.append(
+                    Outcome(
+                        "duplicate", prepared, f"same {what} as a record read earlier in this run"
+                    )
+                )
+                continue
+            seen.update(d for d in (text_digest, key_digest) if d is not None)
+            prepared.source_id = (
+                self.sources.resolve(prepared.source_name) if prepared.source_name else None
+            )
+            existing = by_url.get(prepared.url) if prepared.url else None
+            if existing is None and prepared.single:
+                existing = by_file.get(prepared.provenance)
+            twin = by_hash.get(prepared.content_hash)
+            if existing is None and twin is not None:
+                outcomes.append(Outcome("unchanged", prepared))  # archived under another name
+            elif existing is not None and twin is not None and twin["pk"] != existing["pk"]:
+                outcomes.append(
+                    Outcome(
+                        "duplicate",
+                        prepared,
+                        f"its new text is the text of {twin['slug']} ({twin['provenance']})",
+                    )
+                )
+            elif existing is None:
+                creates.append(prepared)
+            elif self._changes(existing, prepared, twin):
+                updates.append((existing, prepared))
+            else:
+                outcomes.append(Outcome("unchanged", prepared))
+        self.ledger.add(d for pair in digests for d in pair if d is not None)
+
+        now = timezone.now()
+        created = self._create(creates, now)
+        updated = self._update(updates, now)
+        self._link_and_suggest(list(zip(created, creates, strict=True)), updated)
+        outcomes += [Outcome("created", p) for p in creates]
+        outcomes += [Outcome("updated", p) for _, p in updates]
+        return outcomes
+
+    @staticmethod
+    def _changes(row, prepared, twin):
+        if twin is None:
+            return True  # the text changed
+        for name in _TEXT_FIELDS:
+            if row[name] != getattr(prepared, name):
+                return True
+        for name in _METADATA_FIELDS:
+            value = getattr(prepared, name)
+            if value not in (None, "", []) and row[name] != value:
+                return True
+        return False
+
+    def _create(self, creates, now):
+        if not creates:
+            return []
+        slugs = self.slugs.allocate([p.title for p in creates])
+        articles = [
+            Article(
+                title=p.title,
+                slug=slug,
+                lede=p.lede,
+                body=p.body,
+                captions=p.captions,
+                source_id=p.source_id,
+                authors=p.authors,
+                url=p.url,
+                published=p.published,
+                language=p.language,
+                tags=p.tags,
+                word_count=p.word_count,
+                content_hash=p.content_hash,
+                status=Article.Status.PUBLISHED,
+                provenance=p.provenance,
+                created=now,
+                updated=now,
+            )
+            for p, slug in zip(creates, slugs, strict=True)
+        ]
+        return Article.objects.bulk_create(articles)
+
+    def _update(self, updates, now):
+        """Update changed articles in place (same slug, same URL); returns
+        ``(article, old text, prepared)`` triples."""
+        if not updates:
+            return []
+        old_text = {
+            pk: suggestion_text(title, lede, body)
+            for pk, title, lede, body in Article.objects.filter(
+                pk__in=[row["pk"] for row, _ in updates]
+            ).values_list("pk", "title", "lede", "body")
+        }
+        result = []
+        for row, p in updates:
+            article = Article(pk=row["pk"], slug=row["slug"])
+            for name in _LOOKUP_FIELDS[1:]:
+                setattr(article, name, row[name])
+            article.body = p.body
+            article.content_hash = p.content_hash
+            article.word_count = p.word_count
+            article.updated = now
+            for name in _TEXT_FIELDS:
+                setattr(article, name, getattr(p, name))
+            for name in _METADATA_FIELDS:
+                value = getattr(p, name)
+                if value not in (None, "", []):
+                    setattr(article, name, value)
+            result.append((article, old_text[row["pk"]], p))
+        Article.objects.bulk_update(
+            [article for article, _, _ in result],
+            ["body", "content_hash", "word_count", "updated", *_TEXT_FIELDS, *_METADATA_FIELDS],
+        )
+        return result
+
+    def _link_and_suggest(self, created, updated):
+        """Mentions for the written articles (replacing the updated ones'), and
+        their suggestion counts (taking the updated ones' old text away).
+        ``created``: (article, prepared) pairs; ``updated``: (article, old
+        text, prepared)."""
+        if updated:
+            ids = [article.pk for article, _, _ in updated]
+            ActorMention.objects.filter(article_id__in=ids).delete()
+            LocationMention.objects.filter(article_id__in=ids).delete()
+        actor_rows, location_rows = [], []
+        for article, prepared in created + [(article, p) for article, _, p in updated]:
+            analysis = prepared.analysis or analyse(prepared, self.gazetteer)
+            actor_rows += [(article.pk, entity, n) for entity, n in analysis.actors.items()]
+            location_rows += [(article.pk, entity, n) for entity, n in analysis.locations.items()]
+            self.book.add_found(article.slug, analysis.candidates)
+        _insert(ActorMention, ["article_id", "actor_id", "count"], actor_rows)
+        _insert(LocationMention, ["article_id", "location_id", "count"], location_rows)
+        self.mentions += len(actor_rows) + len(location_rows)
+        for article, old_text, _ in updated:
+            self.book.add(article.slug, old_text, sign=-1)
+        self.book.flush(dropped_slugs=[article.slug for article, _, _ in updated])

@@ -1,0 +1,484 @@
+"""The archive's data model.
+
+Articles come from sources; the gazetteer holds the actors and locations that
+articles mention, each with the other spellings it goes by (aliases).  The
+link from an article to an entity is a *mention* row with a count, so a page
+can tell what an article is mainly about.
+"""
+
+import hashlib
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+def normalize_name(name):
+    """The form in which two spellings of a name are compared: NFKC, casefolded,
+    typographic apostrophes folded, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", name or "").replace("\u2019", "'").replace("\u02bc", "'")
+    return " ".join(text.casefold().split())
+
+
+def unique_slug(model, text, *, max_length=80, exclude_pk=None):
+    """A slug for ``text`` not yet used by ``model``: ``base``, ``base-2``, ..."""
+    base = slugify(text, allow_unicode=False)[:max_length].strip("-") or "item"
+    slug, n = base, 1
+    others = model._default_manager.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    while others.filter(slug=slug).exists():
+        n += 1
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)] + suffix
+    return slug
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    UKRAINIAN = "uk", "Ukrainian"
+    RUSSIAN = "ru", "Russian"
+    OTHER = "und", "Other / unknown"
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        THINK_TANK = "think_tank", "Think tank"
+        NEWS_OUTLET = "news_outlet", "News outlet"
+        BROADCASTER = "broadcaster", "Broadcaster"
+        GOVERNMENT = "government", "Government"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    homepage = models.URLField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.CharField(max_length=60, blank=True, help_text="Country of the publisher.")
+    language = models.CharField(
+        max_length=8, choices=Language.choices, default=Language.ENGLISH, blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Source, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:source_detail", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def newest_first(self):
+        return self.order_by(models.F("published").desc(nulls_last=True), "-created")
+
+    def counts_by_month(self):
+        """``[(first day of month, number of articles), ...]`` for dated articles,
+        oldest month first; months without articles are absent."""
+        rows = (
+            self.filter(published__isnull=False)
+            .annotate(month=TruncMonth("published"))
+            .order_by()
+            .values("month")
+            .annotate(n=models.Count("pk"))
+            .order_by("month")
+        )
+        return [(row["month"], row["n"]) for row in rows]
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField("headline", max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    lede = models.TextField(blank=True)
+    body = models.TextField(help_text="Plain text; paragraphs separated by a blank line.")
+    captions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Photo captions kept apart from the body: [{"text": ..., "credit": ...}].',
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.JSONField(default=list, blank=True, help_text="A list of author names.")
+    url = models.URLField("original URL", max_length=500, blank=True)
+    published = models.DateField(null=True, blank=True, help_text="Empty when the text has none.")
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
+    tags = models.JSONField(default=list, blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True
+    )
+    provenance = models.CharField(
+        max_length=500, blank=True, help_text="The file (and record) the article was imported from."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    actors = models.ManyToManyField(
+        "Actor", through="ActorMention", related_name="articles", blank=True
+    )
+    locations = models.ManyToManyField(
+        "Location", through="LocationMention", related_name="articles", blank=True
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("published").desc(nulls_last=True), "-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="article_url_unique_when_present"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published"], name="article_status_published"),
+            models.Index(fields=["source", "published"], name="article_source_published"),
+            models.Index(fields=["language"], name="article_language"),
+            # The import finds an article again by the file it came from.
+            models.Index(fields=["provenance"], name="article_provenance"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.word_count = len(self.body.split())
+        self.content_hash = self.content_hash or self.hash_content(self.title, self.body)
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, max_length=100, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", args=[self.slug])
+
+    @property
+    def paragraphs(self):
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+    @staticmethod
+    def hash_content(title, body):
+        """The duplicate key: the same headline and text, however they were spaced."""
+        text = normalize_name(title) + "\n" + " ".join(body.split())
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Entity(models.Model):
+    """What actors and locations share: a name, a slug and aliases."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def all_names(self):
+        """The entity's name followed by its aliases, without repeats."""
+        names = [self.name]
+        seen = {normalize_name(self.name)}
+        for alias in self.aliases.all():
+            if alias.normalized not in seen:
+                seen.add(alias.normalized)
+                names.append(alias.name)
+        return names
+
+
+class Actor(Entity):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+        STATE = "state", "State"
+        ARMED_FORCE = "armed_force", "Armed force or unit"
+        MEDIA = "media", "Media"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    description = models.CharField(max_length=500, blank=True)
+
+    class Meta(Entity.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("articles:actor_detail", args=[self.slug])
+
+
+class Location(Entity):
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        REGION = "region", "Region"
+        CITY = "city", "City or town"
+        FRONT = "front", "Front or axis"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+
+    class Meta(Entity.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("articles:location_detail", args=[self.slug])
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "A location cannot be inside itself."})
+            ancestor = ancestor.parent
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError("Give both latitude and longitude, or neither.")
+
+
+class Alias(models.Model):
+    """Another name an entity goes by.  The entity's own name is stored as an
+    alias too, so that one unique index guards every name of one kind."""
+
+    class Kind(models.TextChoices):
+        NAME = "name", "Canonical name"
+        SPELLING = "spelling", "Spelling"
+        TRANSLITERATION = "transliteration", "Transliteration"
+        TRANSLATION = "translation", "Translation"
+        ABBREVIATION = "abbreviation", "Abbreviation"
+        FORMER = "former", "Former name"
+        INFLECTION = "inflection", "Inflected form"
+
+    name = models.CharField(max_length=200)
+    normalized = models.CharField(max_length=200, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SPELLING)
+    language = models.CharField(max_length=8, blank=True)
+    case_sensitive = models.BooleanField(
+        default=False,
+        help_text="Match only as written (for abbreviations such as US or MoD).",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.normalized = normalize_name(self.name)
+        if not self.normalized:
+            raise ValidationError({"name": "An alias needs a name."})
+        clash = type(self)._default_manager.filter(normalized=self.normalized)
+        if self.pk:
+            clash = clash.exclude(pk=self.pk)
+        clash = clash.select_related("entity").first()
+        if clash is not None:
+            raise ValidationError({"name": f"“{self.name}” is already a name of “{clash.entity}”."})
+
+
+class ActorAlias(Alias):
+    entity = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(Alias.Meta):
+        verbose_name = "actor alias"
+        verbose_name_plural = "actor aliases"
+
+
+class LocationAlias(Alias):
+    entity = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(Alias.Meta):
+        verbose_name = "location alias"
+        verbose_name_plural = "location aliases"
+
+
+class Mention(models.Model):
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ["-count"]
+
+
+class ActorMention(Mention):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="actor_mentions")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="mentions")
+
+    class Meta(Mention.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["article", "actor"], name="actor_mention_unique")
+        ]
+        indexes = [models.Index(fields=["actor", "article"], name="actor_mention_actor")]
+
+    def __str__(self):
+        return f"{self.actor} in {self.article} ×{self.count}"
+
+
+class LocationMention(Mention):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="location_mentions")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="mentions")
+
+    class Meta(Mention.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["article", "location"], name="location_mention_unique")
+        ]
+        indexes = [models.Index(fields=["location", "article"], name="location_mention_location")]
+
+    def __str__(self):
+        return f"{self.location} in {self.article} ×{self.count}"
+
+
+class Suggestion(models.Model):
+    """A name the import found that looks like an entity but is not in the
+    gazetteer, kept for an editor to accept, alias or dismiss."""
+
+    class Kind(models.TextChoices):
+        ACTOR = "actor", "Actor"
+        LOCATION = "location", "Location"
+        UNKNOWN = "unknown", "Unknown"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DISMISSED = "dismissed", "Dismissed"
+
+    name = models.CharField(max_length=200)
+    normalized = models.CharField(max_length=200, unique=True, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UNKNOWN)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    mention_count = models.PositiveIntegerField(default=0)
+    article_count = models.PositiveIntegerField(default=0)
+    examples = models.JSONField(
+        default=list, blank=True, help_text='[{"article": slug, "sentence": ...}]'
+    )
+    actor = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-mention_count", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class ArticleSearchIndex(models.Model):
+    """SQLite's full-text index of articles, for the ORM to join.
+
+    The FTS5 table is created by migration 0002_search_index and kept in step
+    with the articles by triggers (see ``articles/search/sqlite.py``); this
+    unmanaged model only lets a query match it (``document`` is FTS5's hidden
+    column named after the table) and order by bm25 (``rank``).  PostgreSQL keeps
+    its index in a column of the article table instead and has no such table.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        related_name="search_index",
+    )
+    document = models.TextField(db_column="articles_article_fts")
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_article_fts"
+        required_db_vendor = "sqlite"
+
+    def __str__(self):
+        return f"search index entry of article {self.article_id}"
+
+
+# Curation records kept by the admin: merges of duplicate records, which can be
+# undone, and the public slugs of merged-away records, which redirect.
+
+
+class Merge(models.Model):
+    """Duplicate records of one model merged into a survivor.
+
+    ``snapshot`` holds everything that undoing the merge needs: the merged
+    records as serialized, their aliases and mentions, the survivor's mentions
+    before the merge, and every foreign key the merge re-pointed (see
+    ``articles.merging``).
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    survivor_id = models.PositiveBigIntegerField()
+    survivor_name = models.CharField(max_length=200)
+    merged_names = models.CharField(max_length=1000)
+    snapshot = models.JSONField()
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    undone = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.merged_names} → {self.survivor_name}"
+
+
+class MergedSlug(models.Model):
+    """The public slug of a record merged away; its URL redirects to ``target_id``."""
+
+    merge = models.ForeignKey(Merge, on_delete=models.CASCADE, related_name="slugs")
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    slug = models.SlugField(max_length=80)
+    target_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "slug"], name="merged_slug_unique")
+        ]
+
+    def __str__(self):
+        return self.slug

@@ -1,0 +1,40 @@
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path, register_converter
+
+from . import research_views
+from .sitemaps import SITEMAPS
+
+app_name = "research"
+
+
+class CitationFormatConverter:
+    regex = "bib|ris|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CitationFormatConverter, "citation_format")
+
+urlpatterns = [
+    path("search/export.csv", research_views.export_csv, name="export_csv"),
+    path("search/export.jsonl", research_views.export_jsonl, name="export_jsonl"),
+    path("search/feed.atom", research_views.feed, name="feed"),
+    path("search/cite.<citation_format:fmt>", research_views.search_citations, name="search_cite"),
+    path("search/compare/", research_views.compare, name="compare"),
+    path(
+        "articles/<slug:slug>/cite.<citation_format:fmt>",
+        research_views.article_citation,
+        name="article_cite",
+    ),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "research:sitemap"},
+        name="sitemap_index",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]

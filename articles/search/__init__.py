@@ -1,0 +1,311 @@
+"""Search: the one interface that views, exports, feeds and the API call.
+
+::
+
+    results = search_articles(request.GET)
+    results.queryset  # every matching published Article in the requested order, unsliced
+    results.errors    # what was wrong with the parameters, in words (the page answers 400)
+    results.parsed    # how the query was read (terms, phrases, exclusions, expansions)
+    results.page      # the requested page: headlines and snippets highlighted, main actors
+    results.facets    # the count beside every filter choice
+
+Parameters (all optional, all plain GET): ``q``; ``source``, ``actor``,
+``location`` and ``exclude_source``, ``exclude_actor``, ``exclude_location``
+(slugs, repeatable); ``language``; ``date_from``, ``date_to`` (ISO dates);
+``dated`` (yes/no); ``sort`` (relevance, newest, oldest); ``exact`` (1: no
+spelling expansion); ``page``.
+
+The engine is the database's: PostgreSQL (tsvector and GIN) or SQLite (FTS5),
+behind the same few methods (``filter``, ``rank_order``, ``snippets``,
+``highlight``).  Bad parameters never raise: each is left out and described in
+``errors``; the rest of the search still runs.
+"""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import F, Prefetch
+from django.http import QueryDict
+from django.utils.html import escape
+from django.utils.text import Truncator
+
+from ..filters import ArticleFilter
+from ..models import ActorMention, Article, Language, Location, LocationMention, Source
+from ..pagination import paginate, parse_page_number
+from .aliases import expand_aliases
+from .facets import compute_facets
+from .highlight import has_mark, marked_html
+from .query import parse_query
+
+SORTS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
+MAIN_ENTITIES = 3  # actors and places shown beside each result
+PLAIN_SNIPPET_WORDS = 45
+
+
+def get_backend():
+    if connection.vendor == "postgresql":
+        from .postgres import PostgresSearchBackend
+
+        return PostgresSearchBackend()
+    if connection.vendor == "sqlite":
+        from .sqlite import SQLiteSearchBackend
+
+        return SQLiteSearchBackend()
+    raise ImproperlyConfigured(f"Search supports PostgreSQL and SQLite, not {connection.vendor}.")
+
+
+def search_articles(params):
+    """Search published articles with ``params`` (a QueryDict such as request.GET)."""
+    return SearchResults(params)
+
+
+def _as_querydict(params):
+    if isinstance(params, QueryDict):
+        return params
+    querydict = QueryDict(mutable=True)
+    for key, value in dict(params or {}).items():
+        querydict.setlist(key, value if isinstance(value, list | tuple) else [value])
+    return querydict
+
+
+def _flag(value):
+    return str(value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+class SearchResults:
+    def __init__(self, params):
+        self.params = _as_querydict(params)
+        self.errors, self.notices = [], []
+        self.backend = get_backend()
+
+        self.parsed = parse_query(self.params.get("q", ""))
+        self.notices += self.parsed.notes
+        self.exact = _flag(self.params.get("exact"))
+        if not self.exact:
+            expand_aliases(self.parsed)
+
+        published = Article.objects.published()
+        self.filterset = ArticleFilter(self.params, queryset=published)
+        self.errors += self.filterset.problems()
+
+        self.sort = self.params.get("sort") or ""
+        if self.sort and self.sort not in SORTS:
+            self.errors.append(f"sort: “{self.sort[:40]}” is not one of {', '.join(SORTS)}.")
+            self.sort = ""
+        self.has_terms = bool(self.parsed.groups)
+        if not self.sort or (self.sort == "relevance" and not self.has_terms):
+            self.sort = "relevance" if self.has_terms else "newest"
+
+        self.requested_page, problem = parse_page_number(self.params.get("page"))
+        if problem:
+            self.errors.append(problem)
+        self.matched = self.backend.filter(published, self.parsed)
+        self.queryset = self.filterset.filter_queryset(self.matched).order_by(*self._ordering())
+
+    def _ordering(self):
+        newest = [F("published").desc(nulls_last=True), "-created", "-pk"]
+        if self.sort == "oldest":
+            return [F("published").asc(nulls_last=True), "created", "pk"]
+        if self.sort == "relevance":
+            return [*self.backend.rank_order(self.parsed), *newest]
+        return newest
+
+    # What the page shows --------------------------------------------------
+
+    @cached_property
+    def count(self):
+        """Matching articles, counted once and no further than one past
+        ``ARCHIVE_SEARCH_COUNT_LIMIT`` (see ``count_is_capped``)."""
+        return self.queryset.order_by()[: settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1].count()
+
+    @property
+    def count_is_capped(self):
+        """True when there are more matches than were counted: the page shows
+        "10,000+" and pages through the first 10,000."""
+        return self.count > settings.ARCHIVE_SEARCH_COUNT_LIMIT
+
+    @cached_property
+    def page(self):
+        """The requested page of results, each article decorated for display."""
+        rows = self.queryset.select_related("source").prefetch_related(*mention_prefetches())
+        count = min(self.count, settings.ARCHIVE_SEARCH_COUNT_LIMIT)
+        page, past_the_end = paginate(
+            rows, self.requested_page, lambda n: self.url(page=n), count=count
+        )
+        if past_the_end and self.count_is_capped:
+            self.notices.append(
+                f"Only the first {count:,} results can be paged through; this is the last page. "
+                "Narrow the search to see the rest."
+            )
+        elif past_the_end:
+            pages = (
+                "is only one page" if page.num_pages == 1 else f"are only {page.num_pages} pages"
+            )
+            self.notices.append(f"There {pages} of results; this is the last.")
+        self._decorate(page.items)
+        return page
+
+    def _decorate(self, articles):
+        """Headline and snippet with the matches marked, main actors and places."""
+        snippets = self.backend.snippets([a.pk for a in articles], self.parsed)
+        for article in articles:
+            title, lede, body = snippets.get(article.pk, (None, None, None))
+            article.title_html = marked_html(title) if has_mark(title) else escape(article.title)
+            if has_mark(body):
+                article.snippet_html = marked_html(body)
+            elif has_mark(lede):
+                article.snippet_html = marked_html(lede)
+            else:
+                plain = article.lede or article.body
+                article.snippet_html = escape(Truncator(plain).words(PLAIN_SNIPPET_WORDS))
+            article.main_actors = [m.actor for m in article.actor_mentions.all()[:MAIN_ENTITIES]]
+            # Russia the state and Russia the country are one name to a reader.
+            actor_names = {actor.name for actor in article.main_actors}
+            article.main_locations = [
+                m.location
+                for m in article.location_mentions.all()[:MAIN_ENTITIES]
+                if m.location.name not in actor_names
+            ]
+            article.search_url = self.article_url(article)
+
+    def article_url(self, article):
+        """The article's page, carrying the query so that it is highlighted there."""
+        if not self.has_terms:
+            return article.get_absolute_url()
+        params = QueryDict(mutable=True)
+        params["q"] = self.parsed.text
+        if self.exact:
+            params["exact"] = "1"
+        return f"{article.get_absolute_url()}?{params.urlencode()}"
+
+    @cached_property
+    def facets(self):
+        return compute_facets(self)
+
+    @cached_property
+    def named_pages(self):
+        """(kind, entity) for the actors, places and sources whose exact name is
+        the query: the page offers theirs at the top."""
+        pages = []
+        if len(self.parsed.groups) == 1 and len(self.parsed.groups[0]) == 1:
+            expansion = self.parsed.groups[0][0].expansion
+            if expansion and not self.parsed.excluded:
+                pages += [(_kind_label(entity), entity) for entity in expansion.entities]
+        if self.parsed.text and not self.parsed.excluded:
+            sources = Source.objects.filter(name__iexact=self.parsed.text)[:3]
+            pages += [("Source", source) for source in sources]
+        return pages
+
+    # Links ------------------------------------------------------------------
+
+    @cached_property
+    def clean_params(self):
+        """The parameters as they were understood: values that were left out
+        are gone, so links from this page never repeat a mistake."""
+        params = {}
+        if self.parsed.text:
+            params["q"] = [self.parsed.text]
+        form = self.filterset.form
+        for name in ArticleFilter.ENTITY_FILTERS:
+            params[name] = [obj.slug for obj in self.filterset.selected(name)]
+        params["language"] = list(form.cleaned_data.get("language") or [])
+        for name in ("date_from", "date_to"):
+            value = form.cleaned_data.get(name)
+            params[name] = [value.isoformat()] if value else []
+        dated = form.cleaned_data.get("dated")
+        params["dated"] = [dated] if dated else []
+        if self.params.get("sort") in SORTS:
+            params["sort"] = [self.params["sort"]]
+        if self.exact:
+            params["exact"] = ["1"]
+        return {name: values for name, values in params.items() if values}
+
+    def url(self, *, add=None, remove=None, **replace):
+        """This search's URL with changes: ``add``/``remove`` are (name, value)
+        pairs for repeatable parameters; keyword arguments replace a parameter
+        (None drops it).  Any change but the page goes back to page 1."""
+        params = {name: list(values) for name, values in self.clean_params.items()}
+        if add:
+            name, value = add
+            if value not in params.setdefault(name, []):
+                params[name].append(value)
+        if remove:
+            name, value = remove
+            params[name] = [v for v in params.get(name, []) if v != value]
+        for name, value in replace.items():
+            params[name] = [] if value is None else [str(value)]
+        if "page" in replace and replace["page"] == 1:
+            params["page"] = []
+        querydict = QueryDict(mutable=True)
+        for name, values in params.items():
+            if values:
+                querydict.setlist(name, values)
+        return "?" + querydict.urlencode() if querydict else "?"
+
+    @cached_property
+    def active_filters(self):
+        """(label, value label, URL without it) for every filter in force."""
+        active = []
+        labels = {
+            "source": "Source",
+            "actor": "Mentions",
+            "location": "Mentions",
+            "exclude_source": "Not from",
+            "exclude_actor": "Not mentioning",
+            "exclude_location": "Not mentioning",
+        }
+        for name, label in labels.items():
+            for obj in self.filterset.selected(name):
+                active.append((label, obj.name, self.url(remove=(name, obj.slug))))
+        languages = dict(Language.choices)
+        for code in self.clean_params.get("language", []):
+            active.append(
+                ("Language", languages.get(code, code), self.url(remove=("language", code)))
+            )
+        for name, label in (("date_from", "From"), ("date_to", "To")):
+            for value in self.clean_params.get(name, []):
+                active.append((label, value, self.url(**{name: None})))
+        for value in self.clean_params.get("dated", []):
+            text = "date known" if value == "yes" else "date unknown"
+            active.append(("Only", text, self.url(dated=None)))
+        return active
+
+    @property
+    def exact_url(self):
+        return self.url(exact=1)
+
+    @property
+    def expanded_url(self):
+        return self.url(exact=None)
+
+    @property
+    def sort_links(self):
+        if not self.has_terms:
+            choices = {k: v for k, v in SORTS.items() if k != "relevance"}
+        else:
+            choices = SORTS
+        return [
+            (key, label, self.url(sort=key), key == self.sort) for key, label in choices.items()
+        ]
+
+
+def _kind_label(entity):
+    return "Place" if isinstance(entity, Location) else "Actor"
+
+
+def mention_prefetches():
+    """The mentions of each listed article, most mentioned first, entities included."""
+    return [
+        Prefetch(
+            "actor_mentions",
+            queryset=ActorMention.objects.select_related("actor").order_by("-count", "actor__name"),
+        ),
+        Prefetch(
+            "location_mentions",
+            queryset=LocationMention.objects.select_related("location").order_by(
+                "-count", "location__name"
+            ),
+        ),
+    ]

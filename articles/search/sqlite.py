@@ -1,0 +1,172 @@
+"""Search on SQLite: an FTS5 index of headline, lede and body.
+
+The index is an external-content FTS5 table over ``articles_article`` (it keeps
+only the index; snippets read the text from the article row), kept in step by
+triggers, so every way of writing an article (ORM, bulk_create, admin, raw SQL)
+updates it.  The tokenizer folds case and Latin diacritics, stems English with
+Porter and leaves Cyrillic words whole.  Ranking is bm25 with the headline
+weighing most, then the lede, then the body.
+"""
+
+from django.db import connection
+from django.db.models import F, Lookup
+
+from ..models import ArticleSearchIndex
+from .highlight import MARK_END, MARK_START
+from .query import AnyOf, Phrase, Word
+
+TABLE = ArticleSearchIndex._meta.db_table
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+# bm25 weights of headline, lede and body: a word in the headline counts as ten in the body.
+COLUMN_WEIGHTS = (10.0, 4.0, 1.0)
+SNIPPET_TOKENS = 32
+
+CREATE_TABLE = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5(title, lede, body, "
+    f"content='articles_article', content_rowid='id', tokenize='{TOKENIZER}')"
+)
+_INSERT_NEW = (
+    f"INSERT INTO {TABLE}(rowid, title, lede, body) VALUES (new.id, new.title, new.lede, new.body);"
+)
+_DELETE_OLD = (
+    f"INSERT INTO {TABLE}({TABLE}, rowid, title, lede, body) "
+    "VALUES ('delete', old.id, old.title, old.lede, old.body);"
+)
+TRIGGERS = {
+    f"{TABLE}_insert": f"AFTER INSERT ON articles_article BEGIN {_INSERT_NEW} END",
+    f"{TABLE}_delete": f"AFTER DELETE ON articles_article BEGIN {_DELETE_OLD} END",
+    f"{TABLE}_update": (
+        "AFTER UPDATE OF title, lede, body ON articles_article "
+        f"BEGIN {_DELETE_OLD} {_INSERT_NEW} END"
+    ),
+}
+REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
+SET_RANK = (
+    f"INSERT INTO {TABLE}({TABLE}, rank) "
+    f"VALUES ('rank', 'bm25({', '.join(map(str, COLUMN_WEIGHTS))})')"
+)
+
+
+def install(cursor):
+    cursor.execute(CREATE_TABLE)
+    for name, body in TRIGGERS.items():
+        cursor.execute(f"CREATE TRIGGER {name} {body}")
+    cursor.execute(REBUILD)
+    cursor.execute(SET_RANK)
+
+
+def uninstall(cursor):
+    for name in TRIGGERS:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def repair(cursor):
+    """Recreate lost triggers and rebuild the index.  SQLite drops a table's
+    triggers when a migration rebuilds the table (as Django does to alter a
+    column), so this runs after every ``migrate``."""
+    cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [TABLE])
+    if cursor.fetchone() is None:
+        return False  # the search migration has not run yet
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles_article'"
+    )
+    missing = set(TRIGGERS) - {name for (name,) in cursor.fetchall()}
+    for name in sorted(missing):
+        cursor.execute(f"CREATE TRIGGER {name} {TRIGGERS[name]}")
+    if missing:
+        cursor.execute(REBUILD)
+    return bool(missing)
+
+
+class Match(Lookup):
+    """``<fts table column> MATCH <expression>``."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+# On the field instance only: ``search_index__document__match`` (an inner join,
+# which FTS5 needs: MATCH cannot filter the outer side of a LEFT JOIN).
+ArticleSearchIndex._meta.get_field("document").register_lookup(Match)
+
+
+def _quoted(text):
+    return '"' + text.replace('"', '""') + '"'
+
+
+def compile_node(node):
+    """FTS5 query syntax for a node; every token is a quoted string."""
+    if isinstance(node, Word):
+        return _quoted(node.text) + ("*" if node.prefix else "")
+    if isinstance(node, Phrase):
+        return _quoted(" ".join(node.words)) + ("*" if node.prefix else "")
+    if isinstance(node, AnyOf):
+        return "(" + " OR ".join(compile_node(option) for option in node.options) + ")"
+    raise TypeError(node)
+
+
+def match_expression(positive_nodes, negative_node=None):
+    expression = " AND ".join(compile_node(node) for node in positive_nodes)
+    if negative_node is not None:
+        expression = f"({expression}) NOT {compile_node(negative_node)}"
+    return expression
+
+
+class SQLiteSearchBackend:
+    vendor = "sqlite"
+
+    def filter(self, queryset, parsed):
+        positive = parsed.positive_nodes()
+        negative = parsed.negative_node()
+        if positive:
+            return queryset.filter(
+                search_index__document__match=match_expression(positive, negative)
+            )
+        if negative is not None:
+            excluded = ArticleSearchIndex.objects.filter(
+                document__match=compile_node(negative)
+            ).values("article_id")
+            return queryset.exclude(pk__in=excluded)
+        return queryset
+
+    def rank_order(self, parsed):
+        """Order-by terms, best first; the queryset must already be filtered by ``filter``."""
+        return [F("search_index__rank").asc()]
+
+    def snippets(self, article_ids, parsed):
+        """``{id: (marked headline, marked lede snippet, marked body snippet)}``
+        for the articles on a page, in one query."""
+        node = parsed.any_positive_node()
+        if node is None or not article_ids:
+            return {}
+        marks = [MARK_START, MARK_END]
+        sql = (
+            f"SELECT rowid, highlight({TABLE}, 0, %s, %s), "
+            f"snippet({TABLE}, 1, %s, %s, '…', {SNIPPET_TOKENS}), "
+            f"snippet({TABLE}, 2, %s, %s, '…', {SNIPPET_TOKENS}) "
+            f"FROM {TABLE} WHERE {TABLE} MATCH %s "
+            f"AND rowid IN ({', '.join(['%s'] * len(article_ids))})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*marks * 3, compile_node(node), *article_ids])
+            return {row[0]: row[1:] for row in cursor.fetchall()}
+
+    def highlight(self, article, parsed):
+        """The article's headline, lede and body with every match of the query's
+        positive terms marked, or None when none of them occurs."""
+        node = parsed.any_positive_node()
+        if node is None:
+            return None
+        marks = [MARK_START, MARK_END]
+        sql = (
+            f"SELECT highlight({TABLE}, 0, %s, %s), highlight({TABLE}, 1, %s, %s), "
+            f"highlight({TABLE}, 2, %s, %s) FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*marks * 3, compile_node(node), article.pk])
+            return cursor.fetchone()

@@ -1,0 +1,103 @@
+"""Template tags that put the research tools on the public pages with one line each."""
+
+from django import template
+from django.http import QueryDict
+from django.utils.text import Truncator
+
+from ..charts import SHARE_PARAM, Series, share_toggle_urls, timeline_chart, wants_share
+from ..citations import Citation, readable
+from ..models import Actor, Article, Location, Source
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, obj):
+    """The absolute canonical URL of ``obj``: its ``get_absolute_url`` on this host."""
+    return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+@register.inclusion_tag("articles/_citation.html", takes_context=True)
+def article_citation(context, article):
+    citation = Citation.for_article(article, absolute_url(context, article))
+    return {"article": article, "citation": citation, "readable": readable(citation)}
+
+
+@register.inclusion_tag("articles/_social_meta.html", takes_context=True)
+def social_meta(context, obj):
+    """Canonical link and Open Graph tags for an article or an entity page."""
+    is_article = isinstance(obj, Article)
+    if is_article:
+        title = obj.title
+        description = obj.lede or next(iter(obj.paragraphs), "")
+    else:
+        title = obj.name
+        description = getattr(obj, "description", "")
+    return {
+        "canonical_url": absolute_url(context, obj),
+        "title": title,
+        "description": Truncator(" ".join(description.split())).chars(200),
+        "article": obj if is_article else None,
+    }
+
+
+# How an entity's articles are filtered, and the search parameter naming it.
+ENTITY_LOOKUPS = {
+    Actor: ("actors", "actor"),
+    Location: ("locations", "location"),
+    Source: ("source", "source"),
+}
+
+
+@register.inclusion_tag("articles/_timeline_chart.html", takes_context=True)
+def entity_timeline(context, entity):
+    """The per-month chart of the published articles that mention ``entity`` (or come from it)."""
+    request = context["request"]
+    lookup, param = ENTITY_LOOKUPS[type(entity)]
+    counts = Article.objects.published().filter(**{lookup: entity}).counts_by_month()
+    series = Series(entity.name, counts, QueryDict(mutable=True))
+    series.params[param] = entity.slug
+    return _chart_context(request, [series], f"Articles about {entity.name} per month")
+
+
+def _chart_context(request, series, heading):
+    count_url, share_url = share_toggle_urls(request)
+    return {
+        "chart": timeline_chart(series, share=wants_share(request.GET)),
+        "chart_id": "timeline",
+        "heading": heading,
+        "count_url": count_url,
+        "share_url": share_url,
+    }
+
+
+def _search_query(request):
+    """The search's query string without the page number and the chart switch."""
+    params = request.GET.copy()
+    for name in ("page", SHARE_PARAM):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@register.inclusion_tag("articles/_search_feed_link.html", takes_context=True)
+def search_feed_link(context):
+    """<link rel=alternate> to the Atom feed of the current search, for the page's <head>."""
+    return {"query": _search_query(context["request"])}
+
+
+@register.inclusion_tag("articles/_search_exports.html", takes_context=True)
+def search_exports(context):
+    """Export, cite, follow and compare links for the current search."""
+    return {"query": _search_query(context["request"])}
+
+
+@register.inclusion_tag("articles/_timeline_chart.html", takes_context=True)
+def search_timeline(context, results):
+    """The chart of the current search's matching articles per month."""
+    request = context["request"]
+    series = Series(
+        request.GET.get("q", "").strip() or "All articles",
+        results.queryset.counts_by_month(),
+        request.GET.copy(),
+    )
+    return _chart_context(request, [series], "Matching articles per month")

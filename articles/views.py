@@ -1,0 +1,227 @@
+"""The public pages.  Views stay thin: searching is ``articles.search``, the
+page queries are ``articles.browsing``.  A page with a bad parameter still
+renders, says what was wrong and answers 400."""
+
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, render
+
+from . import browsing
+from .merging import redirect_merged_or_404
+from .models import Actor, Alias, Article, Location, Source
+from .pagination import paginate, parse_page_number
+from .search import search_articles
+from .search.highlight import has_mark, marked_html
+
+HOME_NEWEST = 10
+HOME_ENTITIES = 12
+INDEX_PAGE_SIZE = 100
+
+
+def home(request):
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "newest": browsing.published_articles().newest_first()[:HOME_NEWEST],
+            "top_actors": browsing.most_mentioned(Actor, HOME_ENTITIES),
+            "top_locations": browsing.most_mentioned(Location, HOME_ENTITIES),
+            "article_count": Article.objects.published().count(),
+        },
+    )
+
+
+def search(request):
+    results = search_articles(request.GET)
+    context = {
+        "results": results,
+        "page": results.page,
+        "facets": results.facets,
+        "query": results.parsed.text,
+    }
+    return render(request, "articles/search.html", context, status=400 if results.errors else 200)
+
+
+def article_detail(request, slug):
+    article = get_object_or_404(browsing.published_articles(), slug=slug)
+    actor_mentions, location_mentions = browsing.article_mentions(article)
+    context = {
+        "article": article,
+        "actor_mentions": actor_mentions,
+        "location_mentions": location_mentions,
+        "related": browsing.related_articles(article),
+        "captions": _captions(article),
+        **_highlighting(request, article),
+    }
+    return render(request, "articles/article_detail.html", context)
+
+
+def _captions(article):
+    captions = article.captions if isinstance(article.captions, list) else []
+    return [
+        {"text": c.get("text", ""), "credit": c.get("credit", "")}
+        if isinstance(c, dict)
+        else {"text": str(c), "credit": ""}
+        for c in captions
+    ]
+
+
+def _highlighting(request, article):
+    """The headline, lede and paragraphs with the search terms marked, when the
+    reader arrives from a search (``?q=``), and the first marked paragraph."""
+    plain = {"title_html": article.title, "lede_html": article.lede}
+    paragraphs = [{"html": p, "marked": False} for p in article.paragraphs]
+    if not request.GET.get("q"):
+        return {**plain, "paragraphs": paragraphs}
+    results = search_articles(_search_params(request))
+    marked = results.backend.highlight(article, results.parsed)
+    context = {**plain, "paragraphs": paragraphs, "search": results, "query": results.parsed.text}
+    if not marked:
+        return context
+    title, lede, body = marked
+    paragraphs = [
+        {"html": marked_html(p), "marked": has_mark(p)}
+        for p in (part.strip() for part in body.split("\n\n"))
+        if p
+    ]
+    first = next((i for i, p in enumerate(paragraphs, 1) if p["marked"]), None)
+    return {
+        **context,
+        "title_html": marked_html(title),
+        "lede_html": marked_html(lede),
+        "paragraphs": paragraphs,
+        "first_match": first,
+        "highlighted": True,
+    }
+
+
+def _search_params(request):
+    params = QueryDict(mutable=True)
+    for name in ("q", "exact"):
+        if name in request.GET:
+            params[name] = request.GET[name]
+    return params
+
+
+def _page_url(params):
+    """``url_for(n)`` for paginate: these parameters and page n."""
+
+    def url_for(number):
+        query = params.copy()
+        if number > 1:
+            query["page"] = str(number)
+        return "?" + query.urlencode() if query else "?"
+
+    return url_for
+
+
+def _entity_page(request, entity, template, extra=None):
+    number, problem = parse_page_number(request.GET.get("page"))
+    articles = browsing.articles_mentioning(entity).newest_first()
+    page, _ = paginate(articles, number, _page_url(QueryDict(mutable=True)))
+    actors, locations = browsing.co_mentioned(articles, exclude=entity)
+    months = articles.counts_by_month()
+    context = {
+        "entity": entity,
+        "page": page,
+        "months": months,
+        "months_max": max((n for _, n in months), default=0),
+        "co_actors": actors,
+        "co_locations": locations,
+        "problems": [problem] if problem else [],
+        **(extra or {}),
+    }
+    return render(request, template, context, status=400 if problem else 200)
+
+
+def _aliases(entity):
+    """(other names to show, inflected forms) of an actor or a location."""
+    shown, inflected = [], []
+    for alias in entity.aliases.all():
+        if alias.kind == Alias.Kind.NAME:
+            continue
+        (inflected if alias.kind == Alias.Kind.INFLECTION else shown).append(alias)
+    return shown, inflected
+
+
+def actor_detail(request, slug):
+    actor = Actor.objects.filter(slug=slug).first()
+    if actor is None:  # Admin: a merged-away record's slug redirects (articles.merging).
+        return redirect_merged_or_404(Actor, slug)
+    shown, inflected = _aliases(actor)
+    return _entity_page(
+        request,
+        actor,
+        "articles/actor_detail.html",
+        {"aliases": shown, "inflections": inflected, "filter_name": "actor"},
+    )
+
+
+def location_detail(request, slug):
+    location = Location.objects.select_related("parent").filter(slug=slug).first()
+    if location is None:  # Admin: a merged-away record's slug redirects (articles.merging).
+        return redirect_merged_or_404(Location, slug)
+    shown, inflected = _aliases(location)
+    children = browsing.with_article_counts(location.children.all()).order_by("name")
+    return _entity_page(
+        request,
+        location,
+        "articles/location_detail.html",
+        {
+            "aliases": shown,
+            "inflections": inflected,
+            "children": children,
+            "filter_name": "location",
+        },
+    )
+
+
+def source_detail(request, slug):
+    source = Source.objects.filter(slug=slug).first()
+    if source is None:  # Admin: a merged-away record's slug redirects (articles.merging).
+        return redirect_merged_or_404(Source, slug)
+    return _entity_page(request, source, "articles/source_detail.html", {"filter_name": "source"})
+
+
+def _index(request, model, template, relation, title):
+    kinds = browsing.kind_counts(model)
+    kind = request.GET.get("kind", "")
+    problems = []
+    entities = browsing.with_article_counts(model.objects.all(), relation)
+    if kind:
+        if kind in dict(model.Kind.choices):
+            entities = entities.filter(kind=kind)
+        else:
+            problems.append(f"kind: “{kind[:40]}” is not a kind of {model._meta.verbose_name}.")
+            kind = ""
+    order = request.GET.get("sort", "")
+    entities = entities.order_by("-n", "name") if order == "articles" else entities.order_by("name")
+    number, problem = parse_page_number(request.GET.get("page"))
+    if problem:
+        problems.append(problem)
+    params = QueryDict(mutable=True)
+    if kind:
+        params["kind"] = kind
+    if order == "articles":
+        params["sort"] = order
+    page, _ = paginate(entities, number, _page_url(params), size=INDEX_PAGE_SIZE)
+    context = {
+        "title": title,
+        "page": page,
+        "kinds": kinds,
+        "kind": kind,
+        "sort": order,
+        "problems": problems,
+    }
+    return render(request, template, context, status=400 if problems else 200)
+
+
+def actor_list(request):
+    return _index(request, Actor, "articles/entity_list.html", "mentions", "Actors")
+
+
+def location_list(request):
+    return _index(request, Location, "articles/entity_list.html", "mentions", "Places")
+
+
+def source_list(request):
+    return _index(request, Source, "articles/entity_list.html", "articles", "Sources")

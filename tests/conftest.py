@@ -1,0 +1,33 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = ROOT / "fixtures" / "corpus"
+GAZETTEER = ROOT / "fixtures" / "gazetteer.json"
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Production hashes static names from collectstatic's manifest; tests serve the sources."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def corpus_dir():
+    return CORPUS_DIR
+
+
+@pytest.fixture
+def gazetteer(db):
+    call_command("load_gazetteer", str(GAZETTEER), verbosity=0)
+
+
+@pytest.fixture
+def seed_archive(gazetteer):
+    """The gazetteer plus the five seed articles, imported as `make demo` does."""
+    call_command("import_articles", str(CORPUS_DIR), verbosity=0)

@@ -1,0 +1,136 @@
+"""The synthetic corpus generator and the import benchmark, at a tiny size."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
+
+import pytest
+from django.core.management import call_command
+
+from articles.importing import import_paths
+from articles.importing.synthetic import CorpusGenerator
+from articles.models import Article, Language
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.django_db
+
+
+def read_corpus(folder):
+    return [
+        json.loads(line)
+        for path in sorted(folder.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+
+
+def test_same_seed_same_corpus_however_it_is_split(tmp_path):
+    call_command("generate_corpus", count=30, seed=5, out=str(tmp_path / "a"), verbosity=0)
+    call_command(
+        "generate_corpus", count=30, seed=5, out=str(tmp_path / "b"), per_file=7, verbosity=0
+    )
+    call_command("generate_corpus", count=30, seed=6, out=str(tmp_path / "c"), verbosity=0)
+    a, b, c = (read_corpus(tmp_path / name) for name in "abc")
+    assert a == b
+    assert len(a) == 30 and a != c
+    assert len({record["url"] for record in a}) == 30
+
+
+def test_generated_articles_look_like_the_archive():
+    generator = CorpusGenerator(seed=1)
+    records = [generator.article(n) for n in range(400)]
+    languages = [record["language"] for record in records]
+    assert languages.count("en") > 300 and "uk" in languages and "ru" in languages
+    years = {record["published"][:4] for record in records}
+    assert {"2022", "2023", "2024", "2025"} <= years
+    words = sorted(len(record["body"].split()) for record in records)
+    assert 250 < words[len(words) // 2] < 900  # the median article
+    sources = [record["source"] for record in records]
+    assert sources.count(sources[0]) > 1 and len(set(sources)) > 10  # a few big, many small
+
+
+def test_a_generated_corpus_imports_cleanly_with_long_tailed_mentions(tmp_path, gazetteer):
+    call_command("generate_corpus", count=120, seed=2, out=str(tmp_path), verbosity=0)
+    report = import_paths([tmp_path])
+    assert (report.created, report.rejected_count, report.duplicate_count) == (120, 0, 0)
+    assert report.suggestions > 0
+    assert Article.objects.filter(language=Language.UKRAINIAN).exists()
+    counts = sorted(
+        (
+            Article.objects.filter(locations__slug=slug).count()
+            for slug in Article.objects.values_list("locations__slug", flat=True).distinct()
+            if slug
+        ),
+        reverse=True,
+    )
+    assert counts[0] > 5 * counts[len(counts) // 2]  # a few very common, most rare
+
+
+def test_benchmark_runs_at_a_tiny_size(tmp_path, capsys):
+    call_command(
+        "benchmark_import",
+        count=20,
+        seed=4,
+        corpus=str(tmp_path / "corpus"),
+        database_url=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+        json=str(tmp_path / "figures.json"),
+    )
+    out = capsys.readouterr().out
+    assert "first import" in out and "second import" in out
+    figures = json.loads((tmp_path / "figures.json").read_text())
+    assert "20 created" in figures["first_import"]["summary"]
+    assert "20 unchanged" in figures["second_import"]["summary"]
+    assert figures["first_import"]["peak_memory_mb"] > 0
+    assert not (tmp_path / "bench.sqlite3").exists()  # dropped afterwards
+
+
+def test_an_import_killed_half_way_leaves_whole_articles_and_completes_on_rerun(tmp_path):
+    """kill -9 in the middle of a run: every article written is whole (its
+    mentions are those its text gives), and running again completes the corpus
+    without duplicates."""
+    call_command("generate_corpus", count=600, seed=9, out=str(tmp_path / "corpus"), verbosity=0)
+    database = tmp_path / "killed.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "1"}
+
+    def manage(*args, **kwargs):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, **kwargs
+        )
+
+    manage("migrate", "-v0")
+    manage("load_gazetteer", "-v0")
+    command = ["import_articles", str(tmp_path / "corpus"), "--batch-size", "25", "--workers", "1"]
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", *command, "--no-progress"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def written():
+        with closing(sqlite3.connect(database)) as db:
+            return db.execute("SELECT count(*) FROM articles_article").fetchone()[0]
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None and written() < 50:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = written()
+    assert 0 < killed_at < 600
+
+    # Every article written is whole: relinking it changes nothing.
+    relink = manage("relink_articles", "--no-suggestions", capture_output=True, text=True)
+    assert f"{killed_at:,} articles read, 0 changed" in relink.stdout
+
+    rerun = manage(*command, "--no-progress", capture_output=True, text=True)
+    summary = " ".join(rerun.stdout.split())
+    assert f"{600 - killed_at:,} created" in summary
+    assert f"{killed_at:,} unchanged" in summary
+    assert written() == 600

@@ -1,0 +1,119 @@
+"""Facet counts: the number beside every choice is the number of articles a
+click on it gives, with every other filter in force."""
+
+import pytest
+
+from .search_corpus import build_corpus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(db):
+    return build_corpus()
+
+
+def get(client, url):
+    response = client.get("/search/" + url if url.startswith("?") else url)
+    assert response.status_code == 200, response.content.decode()[:1000]
+    return response
+
+
+def facets_by_name(response):
+    return {facet.name: facet for facet in response.context["facets"]}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "kyiv"},
+        {"q": "kyiv", "language": "en"},
+        {"actor": "putin"},
+        {"source": "the-times"},
+        {"q": "-pokrovsk", "exclude_source": "meduza"},
+        {"location": "kharkiv", "dated": "yes"},
+        {"date_from": "2023-01-01", "date_to": "2023-12-31"},
+    ],
+)
+def test_each_count_is_what_a_click_gives(client, corpus, params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    total = response.context["page"].count
+    checked = 0
+    for facet in response.context["facets"]:
+        selected = [v for v in facet.values if v.selected]
+        for value in facet.values:
+            assert value.count > 0, (facet.name, value.label)  # zero counts are hidden
+            if value.selected:
+                continue
+            clicked = get(client, value.url).context["page"].count
+            if facet.mode == "any" and selected and facet.name in ("source", "language"):
+                # Another source or language widens the search by exactly its own count.
+                assert clicked == total + value.count, (facet.name, value.label)
+            else:
+                assert clicked == value.count, (facet.name, value.label)
+            checked += 1
+    assert checked > 0
+
+
+def test_picking_a_second_source_shows_true_numbers(client, corpus):
+    response = client.get("/search/", {"source": "isw"})
+    sources = facets_by_name(response)["source"]
+    counts = {v.value: v.count for v in sources.values}
+    # The source facet ignores its own filter: every source keeps its count.
+    assert counts["isw"] == 3 and counts["the-times"] == 5
+    both = client.get("/search/", {"source": ["isw", "the-times"]})
+    assert both.context["page"].count == 8
+
+
+def test_actor_and_place_are_all_of(client, corpus):
+    response = client.get("/search/", {"actor": "putin", "location": "pokrovsk"})
+    slugs = {a.slug for a in response.context["page"].items}
+    assert slugs == corpus.slugs("pokrovsk_headline", "pokrovsk_body")
+    places = {v.value: v for v in facets_by_name(response)["location"].values}
+    assert places["pokrovsk"].selected and places["pokrovsk"].count == 2
+    assert places["kupiansk"].count == 1  # only pokrovsk_body also mentions Kupiansk
+
+
+def test_exclusions(client, corpus):
+    everything = client.get("/search/").context["page"].count
+    response = client.get("/search/", {"exclude_source": "the-times"})
+    assert response.context["page"].count == everything - 5
+    assert "the-times" not in {v.value for v in facets_by_name(response)["source"].values}
+    response = client.get("/search/", {"exclude_actor": "putin", "exclude_location": "kyiv"})
+    slugs = {a.slug for a in response.context["page"].items}
+    assert not slugs & corpus.slugs("retreat", "russian", "pokrovsk_body", "s300", "scattered")
+    assert corpus.articles["weapons"].slug in slugs
+    page = response.content.decode()
+    assert "Not mentioning" in page and "Vladimir Putin" in page
+
+
+def test_filters_work_without_a_query(client, corpus):
+    response = client.get("/search/", {"language": "uk"})
+    assert [a.slug for a in response.context["page"].items] == [corpus.articles["ukrainian"].slug]
+
+
+def test_date_range_and_date_known(client, corpus):
+    response = client.get("/search/", {"date_from": "2024-01-01"})
+    assert {a.slug for a in response.context["page"].items} == corpus.slugs(
+        "weapons", "pokrovsk_headline", "pokrovsk_body", "united_states"
+    )
+    response = client.get("/search/", {"dated": "no"})
+    assert {a.slug for a in response.context["page"].items} == corpus.slugs("scattered")
+    years = facets_by_name(client.get("/search/", {"q": "kyiv"}))["year"]
+    assert {(v.label, v.count) for v in years.values} == {("2023", 3)}
+
+
+def test_drafts_are_not_counted(client, corpus):
+    response = client.get("/search/", {"q": "kyiv"})
+    places = {v.value: v.count for v in facets_by_name(response)["location"].values}
+    assert places["kyiv"] == 4  # the draft mentions Kyiv too, and is not counted
+
+
+def test_facet_links_keep_the_query_and_reset_the_page(client, corpus, settings):
+    settings.ARCHIVE_PAGE_SIZE = 2
+    response = client.get("/search/", {"q": "kyiv", "page": "2"})
+    for facet in response.context["facets"]:
+        for value in facet.values:
+            assert "q=kyiv" in value.url and "page=" not in value.url
