@@ -18,7 +18,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0003_admin_merges_editors"),
+        ("articles", "0004_admin_merges_editors"),
     ]
 
     operations = [

@@ -51,7 +51,7 @@ def delete_editors_group(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_import_provenance_index'),
+        ('articles', '0003_import_provenance_index'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
