@@ -201,9 +201,13 @@ def test_synthetic_archive_for_the_load_test_is_linked_and_searchable(client, ga
     call_command("synthesize_articles", 40, verbosity=0)
     assert Article.objects.published().count() == 40
     for article in Article.objects.all()[:5]:
-        mentioned = [mention.actor.name for mention in article.actor_mentions.all()]
-        mentioned += [mention.location.name for mention in article.location_mentions.all()]
-        assert mentioned and all(name in article.body for name in mentioned), article
+        text = f"{article.title} {article.lede} {article.body}"
+        entities = [mention.actor for mention in article.actor_mentions.all()]
+        entities += [mention.location for mention in article.location_mentions.all()]
+        assert entities, article
+        for entity in entities:
+            names = [entity.name, *entity.aliases.values_list("name", flat=True)]
+            assert any(name in text for name in names), (article, entity)
     article = Article.objects.first()
     page = client.get("/search/", {"q": f'"{article.location_mentions.first().location.name}"'})
     assert article.title in page.content.decode()

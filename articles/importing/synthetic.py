@@ -24,6 +24,7 @@ import datetime
 import itertools
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
@@ -150,8 +151,15 @@ class CorpusGenerator:
         # the Zipf rank, so Russia, Ukraine, Putin and Kyiv are very common and
         # most villages rare.
         actors, locations = data.get("actors", []), data.get("locations", [])
-        entries = [e for pair in itertools.zip_longest(actors, locations) for e in pair if e]
-        self.entities = [self._names(entry) for entry in entries]
+        entries = [
+            (kind, entry)
+            for pair in itertools.zip_longest(actors, locations)
+            for kind, entry in zip(("actor", "location"), pair, strict=True)
+            if entry
+        ]
+        self.entities = [self._names(entry) for _, entry in entries]
+        # (kind, slug) of each entity: what an article names, for ``mentions``.
+        self.entity_keys = [(kind, entry["slug"]) for kind, entry in entries]
         self.entity_weights = _zipf_weights(len(self.entities), 1.2)
         english = COMMON_WORDS + _tail_words(tail_words)
         self.vocabularies = {
@@ -178,11 +186,13 @@ class CorpusGenerator:
         total = weights[-1]
         return [population[bisect.bisect(weights, rng.random() * total)] for _ in range(k)]
 
-    def _sentence(self, rng, cast, language):
+    def _sentence(self, rng, cast, language, named):
         words, weights = self.vocabularies[language]
         tokens = self._pick(rng, words, weights, rng.randint(8, 28))
         for _ in range(rng.choice((0, 1, 1, 2))):
-            latin, cyrillic = rng.choice(cast)
+            index = rng.choice(cast)
+            named[index] += 1
+            latin, cyrillic = self.entities[index]
             names = cyrillic if language != "en" and cyrillic else latin
             name = rng.choice(names) if rng.random() < 0.4 else names[0]
             if language == "en" and rng.random() < 0.15:
@@ -197,22 +207,28 @@ class CorpusGenerator:
         return text[0].upper() + text[1:] + rng.choice(".....?")
 
     def article(self, n):
+        return self.article_and_mentions(n)[0]
+
+    def article_and_mentions(self, n):
+        """Article ``n`` and how often it names each gazetteer entry, as
+        ``{(kind, slug): count}``: the mentions an import would link."""
         rng = random.Random(f"{self.seed}:{n}")
+        named = Counter()
         roll = rng.random()
         language = "en" if roll < 0.85 else ("uk" if roll < 0.95 else "ru")
         cast = [
-            self.entities[
-                bisect.bisect(self.entity_weights, rng.random() * self.entity_weights[-1])
-            ]
+            bisect.bisect(self.entity_weights, rng.random() * self.entity_weights[-1])
             for _ in range(rng.randint(2, 9))
         ]
         paragraphs = []
         for _ in range(max(3, min(25, int(rng.lognormvariate(2.0, 0.5))))):
-            sentences = [self._sentence(rng, cast, language) for _ in range(rng.randint(2, 6))]
+            sentences = [
+                self._sentence(rng, cast, language, named) for _ in range(rng.randint(2, 6))
+            ]
             paragraphs.append(" ".join(sentences))
         if rng.random() < 0.05:
             paragraphs.insert(rng.randint(0, len(paragraphs)), rng.choice(FURNITURE))
-        headline = self._sentence(rng, cast[:1], language).rstrip(".?")
+        headline = self._sentence(rng, cast[:1], language, named).rstrip(".?")
         if len(headline) > 110:
             headline = headline[:110].rsplit(" ", 1)[0]
         source, domain = self._pick(rng, SOURCES, self.source_weights)[0]
@@ -230,8 +246,11 @@ class CorpusGenerator:
             "tags": rng.sample(TAGS, rng.randint(0, 3)),
         }
         if rng.random() < 0.5:
-            record["lede"] = self._sentence(rng, cast, language)
-        return record
+            record["lede"] = self._sentence(rng, cast, language, named)
+        mentions = Counter()
+        for index, count in named.items():
+            mentions[self.entity_keys[index]] += count
+        return record, mentions
 
 
 def write_corpus(out, count, seed, *, per_file=10000, start=0):
