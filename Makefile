@@ -7,7 +7,7 @@ DEMO_ENV := DEBUG=1
 # Management commands run with DEBUG=1 unless the environment has a SECRET_KEY.
 MANAGE := $(if $(SECRET_KEY),,$(DEMO_ENV)) $(BIN)/python manage.py
 
-.PHONY: demo demo-fixture test test-sqlite test-postgres lint install serve clean backup restore loadtest
+.PHONY: demo demo-fixture test test-sqlite test-postgres lint install serve clean backup restore loadtest benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=path/to/archive.jsonl.gz" >&2; exit 2; }
 	$(MANAGE) migrate --noinput
 	$(MANAGE) restore_archive "$(FILE)"
+
+# make benchmark [ARTICLES=100000] [ROUNDS=20] [PG_URL=...|DB=sqlite]: see README, "Benchmark".
+benchmark: install
+	$(if $(filter sqlite,$(DB)),,DATABASE_URL="$(PG_URL)") $(MANAGE) benchmark --articles $(or $(ARTICLES),100000) --rounds $(or $(ROUNDS),20)
 
 # make loadtest [PG_URL=...] [LOAD_ARGS="--articles 100000 --duration 60"]: not part of make test.
 loadtest: install

@@ -1,0 +1,225 @@
+"""The search benchmark: a fixed mix of searches and pages, each timed three
+ways over several rounds after a warm-up.
+
+- **page**: the whole request through Django's test client: middleware, the
+  view, every query, facets, snippets, the rendered template;
+- **sql**: the statements that request ran, replayed straight through the
+  database driver (psycopg or sqlite3) on the same connection: the engine's
+  own time, the floor the page could reach;
+- **tantivy**: the same search in a dedicated search engine (top 20 and an
+  exact count), where it is installed.
+
+The mix names words of the generated corpus's vocabulary by their frequency
+rank, so it means the same at every size: the very common words are in nearly
+every article, the rare ones in a handful.
+"""
+
+import math
+import re
+import statistics
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.test import Client
+
+from ..importing.synthetic import SOURCES, _tail_words
+from ..models import Actor, Article, Location, Source
+from ..search import search_articles
+from ..search.sqlite import TABLE as SQLITE_SEARCH_TABLE
+
+_TAIL = _tail_words(40000)
+MEDIUM_WORD = _TAIL[300]  # in about one article in a hundred
+RARE_WORD = _TAIL[20000]  # in a handful
+TOP_SOURCE = "institute-for-the-study-of-war"  # the biggest source of the generator
+assert SOURCES[0][0] == "Institute for the Study of War"
+TOP_ACTOR = "volodymyr-zelensky"  # first in the gazetteer: the most mentioned
+TOP_LOCATION = "ukraine"
+
+SEARCHES = [
+    ("browse", {}),
+    ("browse, page 200", {"page": "200"}),
+    ("rare word", {"q": RARE_WORD}),
+    ("medium word", {"q": MEDIUM_WORD}),
+    ("common word", {"q": "counteroffensive"}),
+    ("very common word", {"q": "forces"}),
+    ("two words", {"q": "artillery ceasefire"}),
+    ("phrase", {"q": '"air defence"'}),
+    ("exclusion", {"q": "drones -artillery"}),
+    ("prefix", {"q": "drone*"}),
+    ("alias (Kiev)", {"q": "Kiev"}),
+    ("word + source", {"q": "counteroffensive", "source": TOP_SOURCE}),
+    ("word + date range", {"q": "ceasefire", "date_from": "2023-01-01", "date_to": "2023-06-30"}),
+    ("actor + place", {"actor": TOP_ACTOR, "location": "kharkiv"}),
+    ("very common, newest", {"q": "forces", "sort": "newest"}),
+    ("very common, page 50", {"q": "forces", "page": "50"}),
+]
+
+
+def entity_pages():
+    """(name, URL) of an article page and of the busiest actor, place and
+    source pages."""
+    article = Article.objects.published().order_by("pk")
+    middle = article[article.count() // 2]
+    return [
+        ("article page", middle.get_absolute_url()),
+        ("actor page (most mentioned)", Actor.objects.get(slug=TOP_ACTOR).get_absolute_url()),
+        ("place page (most mentioned)", Location.objects.get(slug=TOP_LOCATION).get_absolute_url()),
+        ("source page (biggest)", Source.objects.get(slug=TOP_SOURCE).get_absolute_url()),
+    ]
+
+
+@dataclass
+class Timing:
+    name: str
+    url: str
+    page: list = field(default_factory=list)
+    sql: list = field(default_factory=list)
+    tantivy: list = field(default_factory=list)
+    statements: int = 0
+    matched: int | None = None
+    tantivy_matched: int | None = None
+    plans: list = field(default_factory=list)
+
+    def summary(self):
+        figures = {
+            "name": self.name,
+            "url": self.url,
+            "statements": self.statements,
+            "matched": self.matched,
+            "tantivy_matched": self.tantivy_matched,
+        }
+        for way in ("page", "sql", "tantivy"):
+            samples = getattr(self, way)
+            figures[way] = (
+                {"median_ms": _ms(statistics.median(samples)), "p95_ms": _ms(p95(samples))}
+                if samples
+                else None
+            )
+        if self.page and self.sql:
+            figures["page_over_sql"] = round(p95(self.page) / p95(self.sql), 2)
+            # The target: the page within 1.5 times the engine's own time, plus 5 ms.
+            figures["close_to_engine"] = p95(self.page) <= 1.5 * p95(self.sql) + 0.005
+        if self.page and self.tantivy:
+            figures["page_over_tantivy"] = round(p95(self.page) / p95(self.tantivy), 1)
+        if self.plans:
+            figures["plans"] = self.plans
+        return figures
+
+
+def p95(samples):
+    """The 95th percentile, nearest rank: with 20 samples, the second slowest."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def _ms(seconds):
+    return round(seconds * 1000, 1)
+
+
+class StatementRecorder:
+    """Every statement a request runs, with its parameters, for replaying."""
+
+    def __init__(self):
+        self.statements = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements.append((sql, params, many))
+        return execute(sql, params, many, context)
+
+
+def record(client, url):
+    recorder = StatementRecorder()
+    with connection.execute_wrapper(recorder):
+        response = client.get(url, secure=True)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    return recorder.statements
+
+
+_QMARK = re.compile(r"(?<!%)%s")
+
+
+def replay(statements):
+    """Run ``statements`` straight through the driver; returns the seconds."""
+    raw = connection.connection
+    sqlite = connection.vendor == "sqlite"
+    started = time.perf_counter()
+    cursor = raw.cursor()
+    for sql, params, many in statements:
+        if sqlite:
+            sql = _QMARK.sub("?", sql).replace("%%", "%")
+        if many:
+            cursor.executemany(sql, params)
+        else:
+            cursor.execute(sql, params or ())
+        if cursor.description:
+            cursor.fetchall()
+    cursor.close()
+    return time.perf_counter() - started
+
+
+def explain(statements):
+    """The plan of each SELECT the page runs."""
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, params, many in statements:
+            if many or not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute(prefix + sql, params)
+            rows = cursor.fetchall()
+            lines = [" ".join(str(cell) for cell in row[-1:]) for row in rows]
+            plans.append({"sql": sql[:300], "plan": lines})
+    return plans
+
+
+def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None):
+    """Time the mix; returns one Timing a search or page.  The requests are
+    HTTPS to the test client's host name, which production settings must let in."""
+    client = Client()
+    connection.ensure_connection()
+    jobs = [(name, "/search/?" + urlencode(params), params) for name, params in SEARCHES]
+    jobs += [(name, url, None) for name, url in entity_pages()]
+    timings = []
+    for name, url, params in jobs:
+        timing = Timing(name, url)
+        statements = record(client, url)
+        timing.statements = len(statements)
+        results = search_articles(params) if params is not None else None
+        if results is not None:
+            timing.matched = results.queryset.order_by().count()
+        elif with_plans:
+            timing.plans = explain(statements)
+        for round_ in range(warmup + rounds):
+            started = time.perf_counter()
+            client.get(url, secure=True)
+            elapsed = time.perf_counter() - started
+            sql_seconds = replay(statements)
+            tantivy_seconds = None
+            if tantivy is not None and results is not None:
+                started = time.perf_counter()
+                timing.tantivy_matched = tantivy.search(results)
+                tantivy_seconds = time.perf_counter() - started
+            if round_ >= warmup:
+                timing.page.append(elapsed)
+                timing.sql.append(sql_seconds)
+                if tantivy_seconds is not None:
+                    timing.tantivy.append(tantivy_seconds)
+        timings.append(timing)
+        if progress:
+            progress(timing)
+    return timings
+
+
+def search_index_size():
+    """Bytes of the search index, for the report."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_relation_size('articles_article_search_vector')")
+            return cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE %s", [f"{SQLITE_SEARCH_TABLE}%"]
+        )
+        return cursor.fetchone()[0]

@@ -1,0 +1,176 @@
+"""The whole benchmark in one command: ``manage.py benchmark --articles 100000``.
+
+Builds (once, then reuses) a benchmark database beside the configured one
+holding the synthetic archive of ``--articles`` (``<name>_search_<N>`` on the
+same PostgreSQL server, or ``var/bench/search_<N>.sqlite3``), times the search
+mix and the entity pages there (``benchmark_search``), times the import of
+``--import-articles`` generated articles into a fresh database
+(``benchmark_import``), and prints one table; the figures also go to JSON
+(``var/bench/benchmark-<database>-<N>.json`` unless ``--json`` says otherwise)
+for later comparison.
+"""
+
+import json
+import os
+import statistics
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from articles.benchmarks.processes import (
+    create_database,
+    database_url_beside,
+    environment,
+    run_manage,
+)
+
+TARGETS = {
+    # database: (articles, page median ms, page p95 ms) the issue sets
+    "postgresql": (1_000_000, 50, 150),
+    "sqlite": (100_000, None, 100),
+}
+ENTITY_PAGE_P95_MS = 50
+IMPORT_TARGET = (1_000_000, 15 * 60, 500)  # articles, seconds, peak MB
+
+
+class Command(BaseCommand):
+    help = "Benchmark search, pages and import at --articles; print a table, write JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--articles", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--rounds", type=int, default=20)
+        parser.add_argument(
+            "--import-articles",
+            type=int,
+            help="Articles for the import timing (default: --articles, at most 20,000; 0: skip).",
+        )
+        parser.add_argument(
+            "--database-url",
+            help="The benchmark archive (default: <name>_search_<N> beside the configured one).",
+        )
+        parser.add_argument("--no-tantivy", action="store_true")
+        parser.add_argument("--json", help="Where to write the figures.")
+
+    def handle(self, articles, seed, rounds, **options):
+        url = options["database_url"] or database_url_beside(f"search_{articles}")
+        create_database(url)
+        env = environment(url)
+        run_manage(["migrate", "--noinput", "-v0"], env)
+        # The pages are served as in production, with hashed static file names.
+        run_manage(["collectstatic", "--noinput", "-v0"], env)
+        with tempfile.TemporaryDirectory() as scratch:
+            search_json = Path(scratch) / "search.json"
+            command = ["benchmark_search", f"--articles={articles}", f"--seed={seed}"]
+            command += [f"--rounds={rounds}", f"--json={search_json}"]
+            if options["no_tantivy"]:
+                command.append("--no-tantivy")
+            run_manage(command, env, echo=True)
+            figures = json.loads(search_json.read_text())
+            import_count = options["import_articles"]
+            if import_count is None:
+                import_count = min(articles, 20_000)
+            if import_count:
+                import_json = Path(scratch) / "import.json"
+                call_command(
+                    "benchmark_import",
+                    count=import_count,
+                    seed=seed,
+                    once=True,
+                    json=str(import_json),
+                    stdout=self.stderr,
+                )
+                figures["import"] = json.loads(import_json.read_text())
+        figures["load_average"] = round(os.getloadavg()[1], 1)
+        self.stdout.write(report(figures))
+        path = Path(
+            options["json"]
+            or settings.BASE_DIR
+            / "var"
+            / "bench"
+            / f"benchmark-{figures['database']}-{articles}.json"
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(figures, indent=2) + "\n")
+        self.stdout.write(f"\nFigures written to {path}")
+
+
+def _cell(value, width, spec=",.1f"):
+    return f"{'–' if value is None else format(value, spec):>{width}}"
+
+
+def report(figures):
+    """The figures as a table, with each target of the issue met or not."""
+    timings = figures["timings"]
+    lines = [
+        f"{figures['database']}, {figures['articles']:,} articles, {figures['cpus']} CPUs "
+        f"(load average {figures['load_average']} over 5 minutes), {figures['rounds']} rounds "
+        f"after a warm-up; search index {figures['search_index_mb']:,} MB.  Times in ms.",
+        "",
+        f"{'':<28}{'matched':>10}{'page p50':>10}{'p95':>8}{'sql p50':>9}{'p95':>8}"
+        f"{'page/sql':>9}{'tantivy p50':>12}{'p95':>7}{'page/tv':>9}{'tv matched':>11}"
+        f"{'stmts':>6}",
+    ]
+    for t in timings:
+        page, sql, tv = t["page"] or {}, t["sql"] or {}, t["tantivy"] or {}
+        lines.append(
+            f"{t['name'][:27]:<28}{_cell(t['matched'], 10, ',')}"
+            f"{_cell(page.get('median_ms'), 10)}{_cell(page.get('p95_ms'), 8)}"
+            f"{_cell(sql.get('median_ms'), 9)}{_cell(sql.get('p95_ms'), 8)}"
+            f"{_cell(t.get('page_over_sql'), 9, '.2f')}"
+            f"{_cell(tv.get('median_ms'), 12, ',.2f')}{_cell(tv.get('p95_ms'), 7, ',.2f')}"
+            f"{_cell(t.get('page_over_tantivy'), 9, ',.0f')}"
+            f"{_cell(t.get('tantivy_matched'), 11, ',')}{t['statements']:>6}"
+        )
+    lines += ["", *targets(figures)]
+    for t in timings:
+        for plan in t.get("plans", []):
+            lines += ["", f"Plan, {t['name']}: {plan['sql'][:160]}…", *plan["plan"]]
+    return "\n".join(lines)
+
+
+def targets(figures):
+    searches = [t for t in figures["timings"] if t["matched"] is not None]
+    pages = [t for t in figures["timings"] if t["matched"] is None]
+    size, median_target, p95_target = TARGETS[figures["database"]]
+    mix_median = statistics.median(t["page"]["median_ms"] for t in searches)
+    mix_p95 = max(t["page"]["p95_ms"] for t in searches)
+    close = [t["name"] for t in searches if t.get("close_to_engine")]
+    far = [t["name"] for t in searches if not t.get("close_to_engine")]
+    slowest_page = max(pages, key=lambda t: t["page"]["p95_ms"])
+
+    def verdict(ok):
+        return "met" if ok else "NOT met"
+
+    at = f"at {figures['articles']:,} articles (target set at {size:,})"
+    lines = [
+        f"Search page, median of the mix's medians: {mix_median:,.1f} ms"
+        + (
+            f" (target < {median_target} ms: {verdict(mix_median < median_target)})"
+            if median_target
+            else ""
+        ),
+        f"Search page, worst p95 of the mix: {mix_p95:,.1f} ms "
+        f"(target < {p95_target} ms {at}: {verdict(mix_p95 < p95_target)})",
+        f"Within 1.5 x the SQL's own time + 5 ms: {len(close)} of {len(searches)}"
+        + (f"; not: {', '.join(far)}" if far else ""),
+        f"Entity pages, worst p95: {slowest_page['page']['p95_ms']:,.1f} ms, "
+        f"{slowest_page['name']} (target < {ENTITY_PAGE_P95_MS} ms: "
+        f"{verdict(slowest_page['page']['p95_ms'] < ENTITY_PAGE_P95_MS)})",
+    ]
+    imported = figures.get("import", {}).get("first_import")
+    if imported:
+        count, seconds_target, memory_target = IMPORT_TARGET
+        rate = imported["articles_per_second"]
+        projected = count / rate
+        lines.append(
+            f"Import: {rate:,} articles/s over {figures['import']['articles']:,} "
+            f"({imported['cpu_ms_per_article']:.2f} CPU ms an article), peak memory "
+            f"{imported['peak_memory_mb']:,} MB; 1,000,000 would take {projected / 60:,.0f} min "
+            f"(target < {seconds_target // 60} min: {verdict(projected < seconds_target)}; "
+            f"memory < {memory_target} MB: {verdict(imported['peak_memory_mb'] < memory_target)})"
+        )
+    return lines

@@ -1,0 +1,69 @@
+"""The search benchmark (issue: scale and speed), run at a tiny size so that it
+keeps working: every query of the mix is timed through the page, its own SQL
+and tantivy, and the table and the JSON say so."""
+
+import json
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from articles.benchmarks.processes import drop_database
+from articles.benchmarks.search import SEARCHES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def benchmark_database_url(tmp_path):
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}_bench_tiny"
+    else:
+        url = f"sqlite:///{tmp_path / 'search.sqlite3'}"
+    drop_database(url)
+    yield url
+    drop_database(url)
+
+
+def test_the_benchmark_times_every_query_of_the_mix(benchmark_database_url, tmp_path, capsys):
+    figures_path = tmp_path / "figures.json"
+    call_command(
+        "benchmark",
+        articles=40,
+        rounds=1,
+        import_articles=10,
+        database_url=benchmark_database_url,
+        json=str(figures_path),
+    )
+    table = capsys.readouterr().out
+    figures = json.loads(figures_path.read_text())
+
+    assert figures["articles"] == 40
+    assert figures["database"] == connection.vendor
+    names = [timing["name"] for timing in figures["timings"]]
+    assert names[: len(SEARCHES)] == [name for name, _ in SEARCHES]
+    assert [name.split()[0] for name in names[len(SEARCHES) :]] == [
+        "article",
+        "actor",
+        "place",
+        "source",
+    ]
+    for timing in figures["timings"]:
+        assert timing["page"]["median_ms"] > 0 and timing["sql"]["median_ms"] > 0
+        assert timing["statements"] > 0
+        assert timing["name"][:27] in table
+    searches = figures["timings"][: len(SEARCHES)]
+    browse = searches[0]
+    assert browse["matched"] == 40  # every synthetic article is published
+    assert all(0 <= timing["matched"] <= 40 for timing in searches)
+    assert all(timing["tantivy"]["median_ms"] > 0 for timing in searches)
+    # tantivy counts the same articles as the database for the plain queries.
+    plain = {"browse", "very common word", "common word", "exclusion"}
+    for timing in searches:
+        if timing["name"] in plain:
+            assert timing["tantivy_matched"] == timing["matched"], timing["name"]
+    assert figures["import"]["first_import"]["articles_per_second"] > 0
+    assert "Search page, worst p95 of the mix" in table and "Import:" in table
+    assert "Plan, article page" in table
