@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.throttle.AdminLoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "archive.middleware.DatabaseUnavailableMiddleware",
@@ -144,6 +145,21 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# The database cache: shared by every worker process, so that the admin login
+# throttle (archive/throttle.py) counts each failure once, whichever worker saw
+# it.  Its table is made by a migration (articles 0006).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "archive_cache",
+    }
+}
+ADMIN_LOGIN_MAX_FAILURES = int(os.environ.get("ADMIN_LOGIN_MAX_FAILURES", 5))
+ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+)
+ADMIN_LOGIN_WINDOW_SECONDS = int(os.environ.get("ADMIN_LOGIN_WINDOW_SECONDS", 15 * 60))
 
 # ``manage.py loaddata demo`` finds fixtures/demo.json (see build_demo_fixture).
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -174,6 +174,17 @@ def test_every_public_url_survives_hostile_input(client, slugs, route):
     check()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [route for route in ROUTES if CONVERTER.search(route)])
+@pytest.mark.parametrize("value", ["a%00b", "%00", "%0A", "%C0%AE", "%E2%80%AE", "x" * 3000])
+def test_hostile_path_segments_are_not_found_not_errors(client, route, value):
+    """Slug positions receive what the hypothesis strategies above never make:
+    NUL, control and overlong bytes in the path itself."""
+    path = "/" + CONVERTER.sub(value, route)
+    response = client.get(path)
+    assert response.status_code in (400, 404), (path, response.status_code)
+
+
 def test_routes_were_found():
     """The discovery above must see the pages, or every case would be vacuous."""
     assert {"", "search/", "articles/<slug:slug>/", "healthz"} <= set(ROUTES)
