@@ -21,9 +21,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.urls import reverse
+
+from .middleware import database_unavailable_response
 
 
 def _username_key(username):
@@ -83,12 +86,13 @@ class AdminLoginThrottleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            request.method == "POST"
-            and request.path == reverse("admin:login")
-            and (wait := seconds_throttled(request, request.POST.get("username", "")))
-        ):
-            return self.throttled(request, wait)
+        if request.method == "POST" and request.path == reverse("admin:login"):
+            try:
+                wait = seconds_throttled(request, request.POST.get("username", ""))
+            except (OperationalError, InterfaceError):  # the cache is in the database
+                return database_unavailable_response()
+            if wait:
+                return self.throttled(request, wait)
         return self.get_response(request)
 
     @staticmethod
