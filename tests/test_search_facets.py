@@ -117,3 +117,36 @@ def test_facet_links_keep_the_query_and_reset_the_page(client, corpus, settings)
     for facet in response.context["facets"]:
         for value in facet.values:
             assert "q=kyiv" in value.url and "page=" not in value.url
+
+
+def test_facets_count_a_sample_when_the_matches_pass_the_count_limit(client, corpus, settings):
+    exact = facets_by_name(get(client, "?q=kyiv"))
+    matches = get(client, "?q=kyiv").context["page"].count
+    assert matches > 2
+    settings.ARCHIVE_SEARCH_COUNT_LIMIT = 2
+
+    response = get(client, "?q=kyiv")
+    sampled = facets_by_name(response)
+    assert "Counts are from a sample of 2 of the matching articles" in response.content.decode()
+    assert sum(value.count for value in sampled["language"].values) == 2
+    for name in ("source", "actor", "location", "language"):
+        for value in sampled[name].values:
+            assert value.count <= 2
+            exact_count = {v.value: v.count for v in exact[name].values}[value.value]
+            assert value.count <= exact_count, (name, value.value)
+
+
+def test_facets_are_sampled_when_a_filter_hides_how_many_the_query_matches(
+    client, corpus, settings
+):
+    """A source filter leaves few results, but the source facet counts the
+    query's matches without it: those are what decide the sampling."""
+    unfiltered = get(client, "?q=kyiv").context["page"].count
+    settings.ARCHIVE_SEARCH_COUNT_LIMIT = unfiltered - 1
+    response = get(client, "?q=kyiv&source=the-times")
+    assert response.context["page"].count < unfiltered - 1
+    assert "Counts are from a sample" in response.content.decode()
+    settings.ARCHIVE_SEARCH_COUNT_LIMIT = unfiltered
+    assert (
+        "Counts are from a sample" not in get(client, "?q=kyiv&source=the-times").content.decode()
+    )

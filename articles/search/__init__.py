@@ -126,6 +126,22 @@ class SearchResults:
         "10,000+" and pages through the first 10,000."""
         return self.count > settings.ARCHIVE_SEARCH_COUNT_LIMIT
 
+    @property
+    def count_limit(self):
+        return settings.ARCHIVE_SEARCH_COUNT_LIMIT
+
+    @cached_property
+    def facets_are_sampled(self):
+        """True when some facet could count more than ``ARCHIVE_SEARCH_COUNT_LIMIT``
+        articles: the matches before any filter (each facet drops its own) are
+        more than that.  Counted no further than one past the limit."""
+        if self.count_is_capped:
+            return True
+        if not self.filterset.active_names():
+            return False  # the matches are the results, counted already
+        limit = settings.ARCHIVE_SEARCH_COUNT_LIMIT
+        return self.matched.order_by()[: limit + 1].count() > limit
+
     @cached_property
     def page(self):
         """The requested page of results, each article decorated for display."""

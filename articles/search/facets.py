@@ -10,15 +10,23 @@ filter, their own too, and are again exactly what a click gives.
 Each facet is one GROUP BY over the matching articles, limited to its top
 values (language, year and date known share one); choices with no articles
 never appear.
+
+A facet never counts more than ``ARCHIVE_SEARCH_COUNT_LIMIT`` articles: past
+that many matches it counts a sample of that size (the first the database
+finds) and the page says so, as it says "10,000+" of the total.  Exact counts
+grow with the archive: at 1,000,000 articles the actor and place facets of a
+word found in half of them took seconds (a GROUP BY over five million
+mentions), against tens of milliseconds for the sample.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.db.models.functions import ExtractYear
 
-from ..models import ActorMention, Language, LocationMention
+from ..models import ActorMention, Article, Language, LocationMention
 
 FACET_LIMIT = 30  # values fetched per facet
 FACET_SHOWN = 8  # shown before "more"
@@ -50,6 +58,16 @@ class Facet:
         return self.values[FACET_SHOWN:]
 
 
+def counted_articles(results, skip=frozenset()):
+    """The articles a facet counts: the matches under every filter but those
+    in ``skip``, sampled when there are too many (see above)."""
+    articles = results.filterset.filter_queryset(results.matched, skip=skip).order_by()
+    if results.facets_are_sampled:
+        sample = articles.values("pk")[: settings.ARCHIVE_SEARCH_COUNT_LIMIT]
+        return Article.objects.filter(pk__in=sample).order_by()
+    return articles
+
+
 def _selected_first(slug_field, selected):
     """Order key that keeps the chosen values in the top ``FACET_LIMIT``."""
     if not selected:
@@ -64,11 +82,9 @@ def _toggle(results, name, value, selected):
 
 
 def source_facet(results):
-    filterset = results.filterset
-    selected = [obj.slug for obj in filterset.selected("source")]
+    selected = [obj.slug for obj in results.filterset.selected("source")]
     rows = (
-        filterset.filter_queryset(results.matched, skip={"source"})
-        .order_by()
+        counted_articles(results, skip={"source"})
         .exclude(source=None)
         .values("source__slug", "source__name")
         .annotate(n=Count("pk"), chosen=_selected_first("source__slug", selected))
@@ -91,9 +107,8 @@ def source_facet(results):
 
 
 def mention_facet(results, name, label, mention_model, entity_field):
-    filterset = results.filterset
-    selected = [obj.slug for obj in filterset.selected(name)]
-    articles = filterset.filter_queryset(results.matched).order_by().values("pk")
+    selected = [obj.slug for obj in results.filterset.selected(name)]
+    articles = counted_articles(results).values("pk")
     slug_field, name_field = f"{entity_field}__slug", f"{entity_field}__name"
     rows = (
         mention_model.objects.filter(article__in=articles)
@@ -139,8 +154,7 @@ def own_column_counts(results):
     counts = {}
     for skip, names in by_base.items():
         rows = (
-            filterset.filter_queryset(results.matched, skip=skip)
-            .order_by()
+            counted_articles(results, skip=skip)
             .annotate(year=ExtractYear("published"))
             .values("language", "year")
             .annotate(n=Count("pk"))
