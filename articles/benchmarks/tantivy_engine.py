@@ -9,15 +9,28 @@ expansions included, so both engines answer the same question: the top 20 in
 the requested order, with an exact count.
 """
 
+import json
 import re
 import shutil
 from pathlib import Path
+
+from django.db import connection
+from django.db.models import Count, Max
 
 from ..models import Article
 from ..search.query import AnyOf, Word
 
 TEXT_FIELDS = ("title", "lede", "body")
 PAGE_SIZE = 20
+
+
+FINGERPRINT_FILE = "built-from.json"
+
+
+def fingerprint():
+    """What an index was built from: the database, and its published articles."""
+    published = Article.objects.published().aggregate(n=Count("pk"), last=Max("pk"))
+    return {"database": str(connection.settings_dict["NAME"]), **published}
 
 
 def available():
@@ -82,7 +95,18 @@ class TantivyArchive:
         writer.commit()
         writer.wait_merging_threads()
         archive.index.reload()
+        (archive.path / FINGERPRINT_FILE).write_text(json.dumps(fingerprint()))
         return archive
+
+    @classmethod
+    def built_from_this_archive(cls, path):
+        """The index at ``path`` if it was built from the configured database
+        as it is now, else None."""
+        try:
+            stamp = json.loads((Path(path) / FINGERPRINT_FILE).read_text())
+        except (OSError, ValueError):
+            return None
+        return cls(path) if stamp == fingerprint() else None
 
     def search(self, results):
         """Top 20 and the exact count for the search ``results`` describes (a

@@ -77,7 +77,8 @@ class Command(BaseCommand):
 
     def _tantivy(self, articles, seed):
         path = Path(settings.BASE_DIR) / "var" / "bench" / f"tantivy-{articles}-{seed}"
-        if (path / "meta.json").exists():
-            return TantivyArchive(path)
+        cached = TantivyArchive.built_from_this_archive(path)
+        if cached is not None:
+            return cached
         self.stderr.write(f"Indexing {articles:,} articles in tantivy at {path} …")
         return TantivyArchive.build(path)
