@@ -2,6 +2,7 @@
 page queries are ``articles.browsing``.  A page with a bad parameter still
 renders, says what was wrong and answers 400."""
 
+from django.conf import settings
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 
@@ -127,6 +128,11 @@ def _entity_page(request, entity, template, extra=None):
         "months_max": max((n for _, n in months), default=0),
         "co_actors": actors,
         "co_locations": locations,
+        "co_mentions_sampled": (
+            settings.ARCHIVE_SEARCH_COUNT_LIMIT
+            if page.count > settings.ARCHIVE_SEARCH_COUNT_LIMIT
+            else None
+        ),
         "problems": [problem] if problem else [],
         **(extra or {}),
     }

@@ -127,6 +127,21 @@ def test_actor_page(client, corpus):
     assert "?actor=putin" in page
 
 
+def test_an_entity_with_many_articles_counts_its_co_mentions_in_a_sample(client, corpus, settings):
+    """Putin has four published articles; with a limit of two, the places beside
+    him are counted in two of them, and the page says so."""
+    settings.ARCHIVE_SEARCH_COUNT_LIMIT = 2
+    response = client.get(corpus.actors["putin"].get_absolute_url())
+    co_places = {loc.slug: loc.n for loc in response.context["co_locations"]}
+    assert 0 < sum(co_places.values()) <= 2 * 2 and max(co_places.values()) <= 2
+    assert "in a sample of 2 articles" in response.content.decode()
+    assert len(response.context["page"].items) == 4  # the list itself is whole
+    settings.ARCHIVE_SEARCH_COUNT_LIMIT = 4
+    assert (
+        "in a sample" not in client.get(corpus.actors["putin"].get_absolute_url()).content.decode()
+    )
+
+
 def test_location_page_shows_parent_and_coordinates(client, corpus):
     oblast = Location.objects.create(slug="kharkiv-oblast", name="Kharkiv Oblast", kind="region")
     kharkiv = corpus.locations["kharkiv"]

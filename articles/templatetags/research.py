@@ -50,11 +50,11 @@ ENTITY_LOOKUPS = {
 
 
 @register.inclusion_tag("articles/_timeline_chart.html", takes_context=True)
-def entity_timeline(context, entity):
-    """The per-month chart of the published articles that mention ``entity`` (or come from it)."""
+def entity_timeline(context, entity, counts):
+    """The per-month chart of the published articles that mention ``entity`` (or
+    come from it); ``counts`` are their counts_by_month(), which the page has."""
     request = context["request"]
-    lookup, param = ENTITY_LOOKUPS[type(entity)]
-    counts = Article.objects.published().filter(**{lookup: entity}).counts_by_month()
+    _, param = ENTITY_LOOKUPS[type(entity)]
     series = Series(entity.name, counts, QueryDict(mutable=True))
     series.params[param] = entity.slug
     return _chart_context(request, [series], f"Articles about {entity.name} per month")
