@@ -41,12 +41,8 @@ def social_meta(context, obj):
     }
 
 
-# How an entity's articles are filtered, and the search parameter naming it.
-ENTITY_LOOKUPS = {
-    Actor: ("actors", "actor"),
-    Location: ("locations", "location"),
-    Source: ("source", "source"),
-}
+# The search parameter that filters by an entity of each kind.
+SEARCH_PARAMETERS = {Actor: "actor", Location: "location", Source: "source"}
 
 
 @register.inclusion_tag("articles/_timeline_chart.html", takes_context=True)
@@ -54,9 +50,8 @@ def entity_timeline(context, entity, counts):
     """The per-month chart of the published articles that mention ``entity`` (or
     come from it); ``counts`` are their counts_by_month(), which the page has."""
     request = context["request"]
-    _, param = ENTITY_LOOKUPS[type(entity)]
     series = Series(entity.name, counts, QueryDict(mutable=True))
-    series.params[param] = entity.slug
+    series.params[SEARCH_PARAMETERS[type(entity)]] = entity.slug
     return _chart_context(request, [series], f"Articles about {entity.name} per month")
 
 
