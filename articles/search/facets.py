@@ -14,9 +14,9 @@ never appear.
 A facet never counts more than ``ARCHIVE_SEARCH_COUNT_LIMIT`` articles: past
 that many matches it counts a sample of that size (the first the database
 finds) and the page says so, as it says "10,000+" of the total.  Exact counts
-grow with the archive: at 1,000,000 articles the actor and place facets of a
-word found in half of them took seconds (a GROUP BY over five million
-mentions), against tens of milliseconds for the sample.
+grow with the archive: "forces" matches 57,000 of 100,000 synthetic articles,
+and with six mentions an article each of its mention facets grouped some
+350,000 rows; the sample bounds that at about 60,000 whatever the size.
 """
 
 from collections import Counter
