@@ -125,7 +125,6 @@ def _entity_page(request, entity, template, extra=None):
         "entity": entity,
         "page": page,
         "months": months,
-        "months_max": max((n for _, n in months), default=0),
         "co_actors": actors,
         "co_locations": locations,
         "co_mentions_sampled": (

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import ActorMention, Article, Location, LocationMention
+from articles.models import Actor, ActorMention, Article, Location, LocationMention
 
 from .search_corpus import build_corpus
 
@@ -140,6 +140,17 @@ def test_an_entity_with_many_articles_counts_its_co_mentions_in_a_sample(client,
     assert (
         "in a sample" not in client.get(corpus.actors["putin"].get_absolute_url()).content.decode()
     )
+
+
+def test_entity_page_whose_articles_have_no_date_says_so(client, corpus):
+    undated = corpus.articles["scattered"]
+    assert undated.published is None
+    institute = Actor.objects.create(slug="institute", name="The Institute", kind="organisation")
+    ActorMention.objects.create(article=undated, actor=institute, count=1)
+    page = html(client, institute.get_absolute_url())
+    assert "None of these articles has a known date" in page
+    assert "timeline-chart" not in page
+    assert "known date" not in html(client, corpus.actors["putin"].get_absolute_url())
 
 
 def test_location_page_shows_parent_and_coordinates(client, corpus):

@@ -110,5 +110,11 @@ def test_entity_page(live_server, page, archive, screenshot):
     page.goto(live_server.url + "/locations/kyiv/")
     assert page.locator("h1").inner_text() == "Kyiv"
     assert "Kiev" in page.locator(".aliases").inner_text()
-    assert page.locator(".month-counts tbody tr").count() >= 2
+    assert page.locator(".timeline-data tbody tr").count() >= 2
+    # Whether the chart fits or scrolls (phone), its newest month is in view.
+    newest_bar = page.locator(".timeline-chart a rect").last
+    assert newest_bar.evaluate(
+        "bar => { const box = bar.getBoundingClientRect();"
+        " return box.left >= 0 && box.right <= innerWidth; }"
+    )
     screenshot(page, "location")
