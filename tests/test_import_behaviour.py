@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from articles.importing import import_paths
 from articles.importing.progress import Progress
@@ -370,3 +371,33 @@ def test_worker_processes_give_the_same_archive_as_one_process(tmp_path, gazette
     Suggestion.objects.all().delete()
     import_paths([tmp_path], batch_size=2, workers=1)
     assert archive() == parallel
+
+
+def _article_statistics():
+    """How the planner's statistics of the article table stand: SQLite's rows of
+    them, PostgreSQL's count of ANALYZE runs."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'articles_article'"
+            )
+            return cursor.fetchone()[0]
+        if "sqlite_stat1" not in connection.introspection.table_names(cursor):
+            return 0
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles_article'")
+        return cursor.fetchone()[0]
+
+
+def test_an_import_that_writes_refreshes_the_planner_statistics(gazetteer):
+    """Search plans depend on statistics, which SQLite never gathers by itself
+    and autovacuum gathers late: an import that wrote articles gathers them."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # creates sqlite_stat1, to be emptied
+            cursor.execute("DELETE FROM sqlite_stat1")
+    before = _article_statistics()
+    import_paths([CORPUS_DIR], dry_run=True)
+    assert _article_statistics() == before
+    import_paths([CORPUS_DIR])
+    assert _article_statistics() > before

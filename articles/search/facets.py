@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.db.models.functions import ExtractYear
 
-from ..models import ActorMention, Article, Language, LocationMention
+from ..models import ActorMention, Article, Language, LocationMention, Year
 
 FACET_LIMIT = 30  # values fetched per facet
 FACET_SHOWN = 8  # shown before "more"
@@ -155,7 +154,7 @@ def own_column_counts(results):
     for skip, names in by_base.items():
         rows = (
             counted_articles(results, skip=skip)
-            .annotate(year=ExtractYear("published"))
+            .annotate(year=Year("published"))
             .values("language", "year")
             .annotate(n=Count("pk"))
         )

@@ -217,6 +217,15 @@ class ArticleSQL(Expression):
 class PostgresSearchBackend:
     vendor = "postgresql"
 
+    def analyze(self):
+        """Gather the planner's statistics after a bulk write, rather than wait
+        for autovacuum to notice: the first searches after a big import plan
+        with them."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE articles_article, articles_actormention, articles_locationmention"
+            )
+
     def _condition(self, template, params):
         return ArticleSQL(template, params, BooleanField())
 

@@ -46,6 +46,21 @@ SET_RANK = (
     f"VALUES ('rank', 'bm25({', '.join(map(str, COLUMN_WEIGHTS))})')"
 )
 
+# Ranking, month counts and facets read a few columns of every matching
+# article, and an article's row holds its whole text, so each match costs a
+# page read.  This index holds just those columns in id order; with statistics
+# (ANALYZE: see analyze(), which every import ends with) the planner reads it
+# instead of the rows.  At 100,000 synthetic articles, "forces" (57,304
+# matches): the top 20 by rank 147 -> 49 ms, its months 113 -> 30 ms, the
+# source facet 20 -> 9 ms.  Created by migration 0007.
+MATCH_COLUMNS_INDEX = "articles_article_match_columns"
+CREATE_MATCH_COLUMNS_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {MATCH_COLUMNS_INDEX} ON articles_article "
+    "(id, status, published, created, language, source_id)"
+)
+DROP_MATCH_COLUMNS_INDEX = f"DROP INDEX IF EXISTS {MATCH_COLUMNS_INDEX}"
+_MATCH_COLUMNS_MIGRATION = "0007_sqlite_match_columns_index"
+
 
 def install(cursor):
     cursor.execute(CREATE_TABLE)
@@ -63,8 +78,9 @@ def uninstall(cursor):
 
 def repair(cursor):
     """Recreate lost triggers and rebuild the index.  SQLite drops a table's
-    triggers when a migration rebuilds the table (as Django does to alter a
-    column), so this runs after every ``migrate``."""
+    triggers and the indexes Django does not know of when a migration rebuilds
+    the table (as Django does to alter a column), so this runs after every
+    ``migrate``."""
     cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [TABLE])
     if cursor.fetchone() is None:
         return False  # the search migration has not run yet
@@ -76,6 +92,12 @@ def repair(cursor):
         cursor.execute(f"CREATE TRIGGER {name} {TRIGGERS[name]}")
     if missing:
         cursor.execute(REBUILD)
+        cursor.execute(
+            "SELECT 1 FROM django_migrations WHERE app = 'articles' AND name = %s",
+            [_MATCH_COLUMNS_MIGRATION],
+        )
+        if cursor.fetchone():
+            cursor.execute(CREATE_MATCH_COLUMNS_INDEX)
     return bool(missing)
 
 
@@ -119,6 +141,13 @@ def match_expression(positive_nodes, negative_node=None):
 
 class SQLiteSearchBackend:
     vendor = "sqlite"
+
+    def analyze(self):
+        """Gather the planner's statistics, after a bulk write: SQLite keeps
+        none by itself, and without them it reads the article rows instead of
+        the match columns index (and picks worse plans for the facets)."""
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def filter(self, queryset, parsed):
         positive = parsed.positive_nodes()

@@ -1,0 +1,26 @@
+"""An index of the columns search reads of every match, SQLite only; see
+CREATE_MATCH_COLUMNS_INDEX in articles/search/sqlite.py for why."""
+
+from django.db import migrations
+
+from articles.search import sqlite
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(sqlite.CREATE_MATCH_COLUMNS_INDEX)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(sqlite.DROP_MATCH_COLUMNS_INDEX)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0006_cache_table"),
+    ]
+
+    operations = [
+        migrations.RunPython(create, drop),
+    ]
