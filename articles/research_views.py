@@ -86,7 +86,7 @@ def compare(request):
         if results.errors:
             errors.append((query, describe_search_errors(results.errors)))
             continue
-        series.append(Series(query, results.queryset.counts_by_month(), params))
+        series.append(Series(query, results.counts_by_month(), params))
     count_url, share_url = share_toggle_urls(request)
     context = {
         "queries": queries + [""] * (MAX_SERIES - len(queries)),

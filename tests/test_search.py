@@ -424,3 +424,20 @@ def test_browsing_newest_first_reads_an_index(corpus):
             plan = "\n".join(str(row) for row in cursor.fetchall())
             assert "USING INDEX article_status_published" in plan, plan
             assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_month_counts_of_a_word_most_articles_have_read_the_index(corpus):
+    """Counting every match of a common word goes through the GIN index, which
+    needs no look at each article's (TOASTed) tsvector."""
+    add_filler_articles(30000)
+    results = search_articles(QueryDict("q=routine"))
+    assert sum(n for _, n in results.counts_by_month()) == 30000
+    sql, params = results.queryset.order_by().values("pk").query.sql_with_params()
+    with results.backend.counting_every_match(results.parsed), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on articles_article_search_vector" in plan, plan
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"  # only for that statement

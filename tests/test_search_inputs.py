@@ -3,6 +3,9 @@
 what was wrong."""
 
 import pytest
+from django.db.models import F
+
+from articles.models import Article
 
 from .search_corpus import build_corpus
 
@@ -167,3 +170,23 @@ def test_counting_stops_at_the_limit_and_says_so(client, corpus, settings):
     assert "Only the first 3 results can be paged through" in response.content.decode()
     # The interface still gives every match.
     assert response.context["results"].queryset.count() == 4
+
+
+def test_a_search_past_the_count_limit_ranks_its_newest_matches(client, corpus, settings):
+    """Past the limit the page ranks only the matches it can page through, the
+    newest, and says so; the interface (exports) still ranks every match."""
+    settings.ARCHIVE_SEARCH_COUNT_LIMIT = 3
+    response = client.get("/search/", {"q": "kyiv"})  # four matches, one undated
+    results = response.context["results"]
+    every = list(results.queryset)
+    assert len(every) == 4
+    newest = set(
+        Article.objects.filter(pk__in=[a.pk for a in every])
+        .order_by(F("published").desc(nulls_last=True), "-created", "-pk")
+        .values_list("pk", flat=True)[:3]
+    )
+    shown = [a.pk for a in response.context["page"].items]
+    assert shown == [a.pk for a in every if a.pk in newest]
+    assert "best matches among the newest 3" in response.content.decode()
+    newest_first = client.get("/search/", {"q": "kyiv", "sort": "newest"})
+    assert "best matches" not in newest_first.content.decode()

@@ -42,6 +42,7 @@ from .query import parse_query
 SORTS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
 MAIN_ENTITIES = 3  # actors and places shown beside each result
 PLAIN_SNIPPET_WORDS = 45
+NEWEST = [F("published").desc(nulls_last=True), "-created", "-pk"]
 
 
 def get_backend():
@@ -105,12 +106,11 @@ class SearchResults:
         self.queryset = self.filterset.filter_queryset(self.matched).order_by(*self._ordering())
 
     def _ordering(self):
-        newest = [F("published").desc(nulls_last=True), "-created", "-pk"]
         if self.sort == "oldest":
             return [F("published").asc(nulls_last=True), "created", "pk"]
         if self.sort == "relevance":
-            return [*self.backend.rank_order(self.parsed), *newest]
-        return newest
+            return [*self.backend.rank_order(self.parsed), *NEWEST]
+        return NEWEST
 
     # What the page shows --------------------------------------------------
 
@@ -142,10 +142,28 @@ class SearchResults:
         limit = settings.ARCHIVE_SEARCH_COUNT_LIMIT
         return self.matched.order_by()[: limit + 1].count() > limit
 
+    @property
+    def ranks_the_newest_only(self):
+        """True when the page ranks by relevance only the newest
+        ``ARCHIVE_SEARCH_COUNT_LIMIT`` matches, the ones it can page through
+        (exports rank them all).  Ranking reads every match's index entry: for
+        "forces", 572,166 of 1,000,000 articles, the first page took 2.8 s on
+        PostgreSQL ranking them all, 0.38 s ranking the newest 10,000."""
+        return self.sort == "relevance" and self.count_is_capped
+
+    def counts_by_month(self):
+        """Matching articles per month, for the chart (every match, not a sample)."""
+        with self.backend.counting_every_match(self.parsed):
+            return self.queryset.counts_by_month()
+
     @cached_property
     def page(self):
         """The requested page of results, each article decorated for display."""
-        rows = self.queryset.select_related("source").prefetch_related(*mention_prefetches())
+        rows = self.queryset
+        if self.ranks_the_newest_only:
+            newest = self.queryset.order_by(*NEWEST)[: settings.ARCHIVE_SEARCH_COUNT_LIMIT]
+            rows = rows.filter(pk__in=newest.values("pk"))
+        rows = rows.select_related("source").prefetch_related(*mention_prefetches())
         count = min(self.count, settings.ARCHIVE_SEARCH_COUNT_LIMIT)
         page, past_the_end = paginate(
             rows, self.requested_page, lambda n: self.url(page=n), count=count

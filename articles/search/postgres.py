@@ -31,8 +31,9 @@ into the original text.  Both engines then split words the same way.
 """
 
 import re
+from contextlib import contextmanager, nullcontext
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Expression, FloatField
 
 from .highlight import MARK_END, MARK_START, strip_marks
@@ -216,6 +217,36 @@ class ArticleSQL(Expression):
 
 class PostgresSearchBackend:
     vendor = "postgresql"
+
+    @contextmanager
+    def counting_every_match(self, parsed):
+        """Plans for a statement that reads every match (the month counts).
+        When most articles match, PostgreSQL prefers testing each article's
+        tsvector in a sequential scan to the GIN index, not counting that each
+        test first fetches the tsvector from TOAST: "forces" (572,166 of
+        1,000,000 articles) counted by month in 4.2 s that way, 0.4 s through
+        the index, which needs no such test as long as the bitmap of matches
+        stays exact: with the default 4 MB of work_mem a third of its pages
+        went lossy, to be tested row by row (1.1 s)."""
+        if not parsed.positive_nodes():
+            yield  # nothing for the index to find
+            return
+        # The settings are local to a transaction (one of their own, unless
+        # one is open) and put back at once: statements after this one plan
+        # as usual.
+        in_transaction = nullcontext() if connection.in_atomic_block else transaction.atomic()
+        with in_transaction, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'off', true), "
+                "set_config('enable_indexscan', 'off', true), set_config('work_mem', '64MB', true)"
+            )
+            try:
+                yield
+            finally:
+                cursor.execute(
+                    "SELECT set_config(name, reset_val, true) FROM pg_settings "
+                    "WHERE name IN ('enable_seqscan', 'enable_indexscan', 'work_mem')"
+                )
 
     def analyze(self):
         """Gather the planner's statistics after a bulk write, rather than wait

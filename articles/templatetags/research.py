@@ -92,7 +92,7 @@ def search_timeline(context, results):
     request = context["request"]
     series = Series(
         request.GET.get("q", "").strip() or "All articles",
-        results.queryset.counts_by_month(),
+        results.counts_by_month(),
         request.GET.copy(),
     )
     return _chart_context(request, [series], "Matching articles per month")
