@@ -56,28 +56,55 @@ def article_mentions(article):
 
 _ACTOR_MENTION = ActorMention._meta.db_table
 _LOCATION_MENTION = LocationMention._meta.db_table
-RELATED_SQL = f"""
+# Candidates for "related": the newest articles (by id, the mention indexes'
+# order) of each actor and place the article mentions.  Counting every
+# article that shares any of them took 1.25 s at 1,000,000 synthetic articles
+# on PostgreSQL, where the busiest actor is in 728,000.
+RELATED_CANDIDATES_PER_ENTITY = 200
+_CANDIDATES = (
+    "SELECT article_id FROM (SELECT article_id FROM {table} WHERE {column} = %s "
+    "AND article_id <> %s ORDER BY article_id DESC LIMIT %s) AS entity_{n}"
+)
+_RELATED_SQL = f"""
+    WITH candidates AS ({{candidates}})
     SELECT shared.article_id, COUNT(*) AS n
     FROM (
-        SELECT article_id FROM {_ACTOR_MENTION} WHERE actor_id IN
-            (SELECT actor_id FROM {_ACTOR_MENTION} WHERE article_id = %s)
+        SELECT article_id FROM {_ACTOR_MENTION}
+        WHERE article_id IN (SELECT article_id FROM candidates) AND actor_id IN ({{actors}})
         UNION ALL
-        SELECT article_id FROM {_LOCATION_MENTION} WHERE location_id IN
-            (SELECT location_id FROM {_LOCATION_MENTION} WHERE article_id = %s)
+        SELECT article_id FROM {_LOCATION_MENTION}
+        WHERE article_id IN (SELECT article_id FROM candidates) AND location_id IN ({{locations}})
     ) AS shared
     JOIN {Article._meta.db_table} AS a ON a.id = shared.article_id
-    WHERE a.status = %s AND a.id <> %s
+    WHERE a.status = %s
     GROUP BY shared.article_id, a.published
     ORDER BY n DESC, a.published DESC NULLS LAST, shared.article_id DESC
     LIMIT %s
 """
 
 
-def related_articles(article, limit=RELATED_LIMIT):
-    """Published articles sharing the most actors and places with ``article``,
-    newest first among equals, each with ``shared`` set (two queries)."""
+def related_articles(article, actor_ids, location_ids, limit=RELATED_LIMIT):
+    """Published articles sharing the most of ``actor_ids`` and ``location_ids``
+    (the article's) among the newest that mention each, newest first among
+    equals, each with ``shared`` set (two queries; none without entities)."""
+    entities = [(_ACTOR_MENTION, "actor_id", pk) for pk in actor_ids]
+    entities += [(_LOCATION_MENTION, "location_id", pk) for pk in location_ids]
+    if not entities:
+        return []
+    sql = _RELATED_SQL.format(
+        candidates=" UNION ALL ".join(
+            _CANDIDATES.format(table=table, column=column, n=n)
+            for n, (table, column, _) in enumerate(entities)
+        ),
+        actors=", ".join(["%s"] * len(actor_ids)) or "NULL",
+        locations=", ".join(["%s"] * len(location_ids)) or "NULL",
+    )
+    params = []
+    for _, _, pk in entities:
+        params += [pk, article.pk, RELATED_CANDIDATES_PER_ENTITY]
+    params += [*actor_ids, *location_ids, PUBLISHED, limit]
     with connection.cursor() as cursor:
-        cursor.execute(RELATED_SQL, [article.pk, article.pk, PUBLISHED, article.pk, limit])
+        cursor.execute(sql, params)
         shared = dict(cursor.fetchall())
     articles = published_articles().in_bulk(list(shared))
     related = [articles[pk] for pk in shared if pk in articles]

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles import browsing
 from articles.models import Actor, ActorMention, Article, Location, LocationMention
 
 from .search_corpus import build_corpus
@@ -65,6 +66,30 @@ def test_related_articles_share_the_most_actors_and_places(client, corpus):
     related = [a.slug for a in response.context["related"]]
     assert related[0] == corpus.articles["pokrovsk_body"].slug  # Putin and Pokrovsk
     assert corpus.articles["draft"].slug not in related
+
+
+def test_related_articles_are_drawn_from_each_entitys_newest(client, corpus, monkeypatch):
+    """With one candidate an entity, only the newest other article mentioning
+    each of the article's actors and places can be related."""
+    monkeypatch.setattr(browsing, "RELATED_CANDIDATES_PER_ENTITY", 1)
+    article = corpus.articles["pokrovsk_headline"]
+    expected = set()
+    for mentions, field in (
+        (ActorMention.objects.filter(article=article), "actor"),
+        (LocationMention.objects.filter(article=article), "location"),
+    ):
+        model = type(mentions.first())
+        for mention in mentions:
+            newest = (
+                model.objects.filter(**{field: getattr(mention, field)})
+                .exclude(article=article)
+                .order_by("-article_id")
+                .first()
+            )
+            if newest and newest.article.status == Article.Status.PUBLISHED:
+                expected.add(newest.article.slug)
+    related = {a.slug for a in client.get(article.get_absolute_url()).context["related"]}
+    assert related == expected and related
 
 
 def test_article_highlights_the_search_and_links_to_the_first_match(client, corpus):
