@@ -2,7 +2,6 @@
 source pages, and their indexes).  Each is a fixed number of SQL queries,
 however many articles there are; only published articles count anywhere."""
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 
@@ -10,6 +9,7 @@ from .models import Actor, ActorMention, Article, Location, LocationMention, Sou
 
 RELATED_LIMIT = 5
 CO_MENTION_LIMIT = 10
+CO_MENTION_SAMPLE = 2000
 PUBLISHED = Article.Status.PUBLISHED
 
 
@@ -31,11 +31,11 @@ def co_mentioned(articles, *, exclude=None, limit=CO_MENTION_LIMIT):
     """``(actors, locations)`` most often mentioned in ``articles``, each annotated
     with ``n``, the number of those articles that mention it (two queries).
 
-    At most ``ARCHIVE_SEARCH_COUNT_LIMIT`` articles are counted, as in the
-    search facets (articles/search/facets.py): at 100,000 synthetic articles
-    these two took 770 ms on the busiest actor's page, counting all 72,814 of
-    its articles, and take 100 ms sampled (SQLite)."""
-    article_ids = articles.order_by().values("pk")[: settings.ARCHIVE_SEARCH_COUNT_LIMIT]
+    Only the newest ``CO_MENTION_SAMPLE`` articles are counted (the page says
+    so): for the busiest actor at 1,000,000 synthetic articles on PostgreSQL
+    these two took 265 ms over 10,000 of its articles, 32 ms over its newest
+    2,000; counting all 728,000 would take seconds."""
+    article_ids = articles.values("pk")[:CO_MENTION_SAMPLE]
     found = []
     for model in (Actor, Location):
         entities = model.objects.filter(mentions__article__in=article_ids)

@@ -2,7 +2,6 @@
 page queries are ``articles.browsing``.  A page with a bad parameter still
 renders, says what was wrong and answers 400."""
 
-from django.conf import settings
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 
@@ -135,9 +134,7 @@ def _entity_page(request, entity, template, extra=None):
         "co_actors": actors,
         "co_locations": locations,
         "co_mentions_sampled": (
-            settings.ARCHIVE_SEARCH_COUNT_LIMIT
-            if page.count > settings.ARCHIVE_SEARCH_COUNT_LIMIT
-            else None
+            browsing.CO_MENTION_SAMPLE if page.count > browsing.CO_MENTION_SAMPLE else None
         ),
         "problems": [problem] if problem else [],
         **(extra or {}),
