@@ -75,12 +75,8 @@ def test_related_articles_are_drawn_from_each_entitys_newest(client, corpus, mon
     monkeypatch.setattr(browsing, "RELATED_CANDIDATES_PER_ENTITY", 1)
     article = corpus.articles["pokrovsk_headline"]
     expected = set()
-    for mentions, field in (
-        (ActorMention.objects.filter(article=article), "actor"),
-        (LocationMention.objects.filter(article=article), "location"),
-    ):
-        model = type(mentions.first())
-        for mention in mentions:
+    for model, field in ((ActorMention, "actor"), (LocationMention, "location")):
+        for mention in model.objects.filter(article=article):
             newest = (
                 model.objects.filter(**{field: getattr(mention, field)})
                 .exclude(article=article)
