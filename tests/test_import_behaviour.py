@@ -9,9 +9,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from articles.importing import import_paths
+from articles.importing.parallel import prepare_batch
 from articles.importing.progress import Progress
+from articles.importing.readers import RawRecord
 from articles.importing.suggestions import recompute_suggestions
-from articles.linking import relink_articles
+from articles.linking import Gazetteer, relink_articles
 from articles.models import (
     ActorAlias,
     ActorMention,
@@ -363,6 +365,7 @@ def test_worker_processes_give_the_same_archive_as_one_process(tmp_path, gazette
 
     report = import_paths([tmp_path], batch_size=2, workers=2)
     assert (report.created, report.rejected_count) == (7, 1)
+    assert _articles_with_stale_search_vectors() == 0
     parallel = archive()
     again = import_paths([tmp_path], batch_size=2, workers=2)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 7)
@@ -401,3 +404,53 @@ def test_an_import_that_writes_refreshes_the_planner_statistics(gazetteer):
     assert _article_statistics() == before
     import_paths([CORPUS_DIR])
     assert _article_statistics() > before
+
+
+def _articles_with_stale_search_vectors():
+    """PostgreSQL: how many articles' search vectors differ from what their
+    text gives now (SQLite's FTS5 index has no vectors to compare)."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM articles_article WHERE search_vector IS DISTINCT FROM "
+            "articles_search_vector(language, title, lede, body)"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_workers_bring_the_search_vectors_the_database_would_compute(gazetteer):
+    """On PostgreSQL the preparing workers compute each new article's search
+    vector, and the insert keeps it; an edit recomputes it all the same."""
+    raws = [
+        RawRecord(
+            fields={"title": f"Bridge {n}", "body": "Kyiv’s S-300 batteries: Київ, isw.org."},
+            where=f"feed.jsonl:{n}",
+            provenance=f"feed.jsonl:{n}",
+            single=False,
+        )
+        for n in range(2)
+    ]
+    results, _ = prepare_batch(raws, gazetteer=Gazetteer.from_database(), vectors=True)
+    if connection.vendor == "sqlite":
+        assert [r.search_vector for r in results] == [None, None]
+        return
+    with connection.cursor() as cursor:
+        prepared = results[1]
+        cursor.execute(
+            "SELECT articles_search_vector(%s, %s, %s, %s)::text",
+            [prepared.language, prepared.title, prepared.lede, prepared.body],
+        )
+        assert prepared.search_vector == cursor.fetchone()[0]
+        assert "'київ':" in prepared.search_vector
+    article = Article.objects.create(
+        title="Bridge", slug="bridge", body="Kherson", content_hash="x"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE articles_article SET search_vector = %s::tsvector WHERE id = %s",
+            [results[0].search_vector, article.pk],
+        )
+    assert _articles_with_stale_search_vectors() == 1  # not what a trigger would leave
+    Article.objects.filter(pk=article.pk).update(body="Kherson and Mykolaiv")
+    assert _articles_with_stale_search_vectors() == 0

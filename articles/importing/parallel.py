@@ -3,8 +3,11 @@
 Cleaning, linking and finding candidate names is CPU work that parallelises
 perfectly; writing is not.  A big run hands batches of records to worker
 processes (started with "spawn", so they share no database connection with
-the main process) and writes their results in order.  This module imports
-no Django code at load time: a fresh worker sets Django up first.
+the main process) and writes their results in order.  Workers also ask the
+database for the search vectors of the articles they prepare, where the
+backend computes them apart from the insert (PostgreSQL), in sessions of
+their own that run beside the writer's.  This module imports no Django code
+at load time: a fresh worker sets Django up first.
 """
 
 from collections import deque
@@ -12,21 +15,26 @@ from collections import deque
 _gazetteer = None
 
 
-def start_worker(aliases):
+def start_worker(aliases, database_name):
     import django
 
     django.setup()
+    from django.db import connection
+
     from ..linking import Gazetteer
+
+    connection.settings_dict["NAME"] = database_name  # the writer's (in tests, the test database)
 
     global _gazetteer
     _gazetteer = Gazetteer(aliases)
 
 
-def prepare_batch(raws, analyse_records=True, gazetteer=None, archived=None):
+def prepare_batch(raws, analyse_records=True, gazetteer=None, archived=None, vectors=False):
     """``(results, warnings)``: a Prepared or a Rejection for each raw record,
     in order, and the warnings preparing them raised.  ``archived``: the text
     hash the archive holds for a record's key (URL or file); a record that
-    still has it is unchanged and needs no analysis."""
+    still has it is unchanged and needs no analysis.  ``vectors``: also get
+    the search vectors of the analysed records, where the backend has them."""
     from .readers import Rejection
     from .records import RecordError, analyse, prepare
 
@@ -43,7 +51,25 @@ def prepare_batch(raws, analyse_records=True, gazetteer=None, archived=None):
         if analyse_records and not unchanged:
             prepared.analysis = analyse(prepared, gazetteer)
         results.append(prepared)
+    if vectors:
+        _add_search_vectors([r for r in results if getattr(r, "analysis", None) is not None])
     return results, warnings
+
+
+def _add_search_vectors(prepared):
+    from django.db import DatabaseError
+
+    from ..search import get_backend
+
+    try:
+        vectors = get_backend().search_vectors(
+            [(p.language, p.title, p.lede, p.body) for p in prepared]
+        )
+    except DatabaseError:
+        return  # the writer's insert computes them instead
+    if vectors is not None:
+        for record, vector in zip(prepared, vectors, strict=True):
+            record.search_vector = vector
 
 
 class Preparer:
@@ -89,13 +115,17 @@ class Preparer:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            from django.db import connection
+
             self.pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=start_worker,
-                initargs=(self.aliases,),
+                initargs=(self.aliases, connection.settings_dict["NAME"]),
             )
-        self.futures.append(self.pool.submit(prepare_batch, raws, archived=_archived(raws)))
+        self.futures.append(
+            self.pool.submit(prepare_batch, raws, archived=_archived(raws), vectors=True)
+        )
         results, warnings = [], []
         while len(self.futures) > 2 * self.workers:
             done, said = self.futures.popleft().result()

@@ -90,18 +90,50 @@ class SlugAllocator:
         return slugs
 
 
+def _copy_articles(articles, vectors):
+    """Insert new articles with their search vectors (PostgreSQL): by COPY,
+    with ids drawn from the table's sequence beforehand, since COPY returns
+    none.  Sets each article's pk; returns the articles."""
+    fields = [field for field in Article._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(map(quote, ["id", *(field.column for field in fields), "search_vector"]))
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('articles_article', 'id')) "
+            "FROM generate_series(1, %s)",
+            [len(articles)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        with cursor.copy(f"COPY articles_article ({columns}) FROM STDIN") as copy:
+            for pk, article, vector in zip(ids, articles, vectors, strict=True):
+                article.pk = pk
+                values = [
+                    field.get_db_prep_save(getattr(article, field.attname), connection)
+                    for field in fields
+                ]
+                copy.write_row([pk, *values, vector])
+    return articles
+
+
 def _insert(model, columns, rows):
     """Insert plain rows: for tens of thousands of mentions a batch, building
-    model instances would cost more than the database's work."""
+    model instances would cost more than the database's work.  PostgreSQL
+    takes them by COPY, which costs it and us a fraction of one INSERT a row
+    (the mentions of 20,000 synthetic articles: 1.5 s of our time and 0.8 s of
+    the server's as INSERTs)."""
     if not rows:
         return
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})",
-            rows,
-        )
+    table = f"{quote(model._meta.db_table)} ({', '.join(map(quote, columns))})"
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(columns))})", rows
+            )
 
 
 class RunLedger:
@@ -312,6 +344,9 @@ class BatchWriter:
             )
             for p, slug in zip(creates, slugs, strict=True)
         ]
+        vectors = [p.search_vector for p in creates]
+        if connection.vendor == "postgresql" and all(vectors):
+            return _copy_articles(articles, vectors)
         return Article.objects.bulk_create(articles)
 
     def _update(self, updates, now):

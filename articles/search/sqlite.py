@@ -147,6 +147,13 @@ class SQLiteSearchBackend:
     def counting_every_match(self, parsed):
         return nullcontext()
 
+    def search_vectors(self, documents):
+        """None: FTS5 indexes an article as its trigger inserts it."""
+        return None
+
+    def bulk_writing(self):
+        return nullcontext()
+
     def analyze(self):
         """Gather the planner's statistics, after a bulk write: SQLite keeps
         none by itself, and without them it reads the article rows instead of
