@@ -13,6 +13,7 @@ from articles.importing.parallel import prepare_batch
 from articles.importing.progress import Progress
 from articles.importing.readers import RawRecord
 from articles.importing.suggestions import recompute_suggestions
+from articles.importing.writer import SlugAllocator
 from articles.linking import Gazetteer, relink_articles
 from articles.models import (
     ActorAlias,
@@ -454,3 +455,19 @@ def test_workers_bring_the_search_vectors_the_database_would_compute(gazetteer):
     assert _articles_with_stale_search_vectors() == 1  # not what a trigger would leave
     Article.objects.filter(pk=article.pk).update(body="Kherson and Mykolaiv")
     assert _articles_with_stale_search_vectors() == 0
+
+
+def test_repeated_headlines_are_numbered_across_batches_around_slugs_taken_meanwhile():
+    def archive(slug):
+        Article.objects.create(title=slug, slug=slug, body=slug, content_hash=slug)
+
+    archive("strike")
+    archive("strike-damage-2")  # another headline's numbering, not this one's
+    allocator = SlugAllocator()
+    assert allocator.allocate(["Strike", "Strike!"]) == ["strike-2", "strike-3"]
+    archive("strike-2")
+    archive("strike-3")
+    archive("strike-4")  # an editor's, while the import runs
+    assert allocator.allocate(["Strike", "Damage"]) == ["strike-5", "damage"]
+    archive("strike-5")
+    assert allocator.allocate(["STRIKE"]) == ["strike-6"]

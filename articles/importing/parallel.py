@@ -142,8 +142,11 @@ def _archived(raws):
     urls = {raw.fields.get("url") for raw in raws} - {None, ""}
     urls = {url.strip() for url in urls if isinstance(url, str)}
     files = {raw.provenance for raw in raws if raw.single}
-    archived = dict(
-        Article.objects.filter(provenance__in=files).values_list("provenance", "content_hash")
+    articles = Article.objects.order_by()
+    archived = dict(articles.filter(provenance__in=files).values_list("provenance", "content_hash"))
+    # url <> '' lets the database use the index of URLs, which leaves out the
+    # empty ones: without it each batch read the whole table.
+    archived.update(
+        articles.filter(url__in=urls).exclude(url="").values_list("url", "content_hash")
     )
-    archived.update(Article.objects.filter(url__in=urls).values_list("url", "content_hash"))
     return archived

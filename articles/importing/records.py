@@ -186,8 +186,9 @@ def prepare(raw, *, warn):
     if not clean.body:
         raise RecordError("no text left once the headline and site furniture are removed")
 
-    language = detect_language(clean.body)
-    if fields.get("language") not in (None, ""):
+    if fields.get("language") in (None, ""):
+        language = detect_language(clean.body)
+    else:
         language = language_code(fields["language"])
         if language is None:
             raise RecordError(f"language: {fields['language']!r} is not en, uk, ru or und")
