@@ -6,6 +6,7 @@ give it back: no mock stands in for a database.
 """
 
 import re
+from contextlib import suppress
 
 import pytest
 from django.core.management import call_command
@@ -76,7 +77,10 @@ class SQLiteOutage:
     def start(self):
         self.away.mkdir()
         for file in self.path.parent.glob(self.path.name + "*"):
-            file.rename(self.away / file.name)
+            # SQLite deletes the -wal and -shm files when the site's last
+            # connection closes: one may be gone by the time it is moved.
+            with suppress(FileNotFoundError):
+                file.rename(self.away / file.name)
         self.path.mkdir()
 
     def end(self):
