@@ -115,12 +115,54 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_dated(self, queryset, name, value):
         return queryset.filter(published__isnull=(value == "no"))
 
+    # An actor or place mentioned in fewer articles than this drives a search
+    # that must mention it (see _rarest_mentioned).
+    DRIVING_MENTIONS = 10_000
+
     def filter_queryset(self, queryset, skip=()):
         """Apply every valid filter except those named in ``skip``."""
+        driver = self._rarest_mentioned(skip)
         for name, value in self.form.cleaned_data.items():
-            if name not in skip:
-                queryset = self.filters[name].filter(queryset, value)
+            if name in skip:
+                continue
+            if driver and driver[0] == name:
+                value = [obj for obj in value if obj != driver[1]]
+                queryset = queryset.filter(pk__in=driver[2].values("article_id"))
+            queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+    def _rarest_mentioned(self, skip):
+        """``(filter name, entity, its mentions)`` of the least mentioned actor
+        or place the articles must mention, if it has fewer than
+        ``DRIVING_MENTIONS`` mentions.
+
+        Its articles are selected by ``id IN (its mentions)``, the other
+        entities' by EXISTS, so that SQLite (which knows no entity's count)
+        starts from the few articles that mention the rare one: at 100,000
+        synthetic articles, the most mentioned actor and Kharkiv (299
+        mentions) counted in 5 ms instead of 39 (EXISTS for both) or 33 (IN
+        for both, the common actor's list first).  PostgreSQL plans both
+        forms as the same semi-join."""
+        if not hasattr(self, "_mention_counts"):
+            self._mention_counts = {}
+        rarest = None
+        for name in ("actor", "location"):
+            if name in skip:
+                continue
+            entity_filter = self.filters[name]
+            for entity in self.selected(name):
+                mentions = entity_filter.mention_model.objects.filter(
+                    **{entity_filter.mention_field: entity}
+                )
+                key = (name, entity.pk)
+                if key not in self._mention_counts:
+                    self._mention_counts[key] = mentions.values("article_id")[
+                        : self.DRIVING_MENTIONS
+                    ].count()
+                count = self._mention_counts[key]
+                if count < self.DRIVING_MENTIONS and (rarest is None or count < rarest[0]):
+                    rarest = (count, name, entity, mentions)
+        return rarest and rarest[1:]
 
     def active_names(self):
         """The names of the filters in force (valid and not empty)."""

@@ -1,7 +1,11 @@
 """Facet counts: the number beside every choice is the number of articles a
 click on it gives, with every other filter in force."""
 
+from urllib.parse import urlencode
+
 import pytest
+
+from articles.filters import ArticleFilter
 
 from .search_corpus import build_corpus
 
@@ -150,3 +154,29 @@ def test_facets_are_sampled_when_a_filter_hides_how_many_the_query_matches(
     assert (
         "Counts are from a sample" not in get(client, "?q=kyiv&source=the-times").content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"actor": "putin", "location": "pokrovsk"},
+        {"actor": "putin", "location": ["pokrovsk", "kupiansk"]},
+        {"q": "kyiv", "location": "kharkiv", "exclude_actor": "putin"},
+    ],
+)
+def test_the_rarest_entity_driving_a_search_changes_no_count(client, corpus, params, monkeypatch):
+    """The least mentioned actor or place a search must mention selects its
+    articles by their ids (see ArticleFilter._rarest_mentioned); results and
+    facet counts are those of testing every entity by EXISTS."""
+
+    def seen():
+        response = get(client, "/search/?" + urlencode(params, doseq=True))
+        counts = {
+            facet.name: {value.value: value.count for value in facet.values}
+            for facet in response.context["facets"]
+        }
+        return [a.slug for a in response.context["page"].items], counts
+
+    driven = seen()
+    monkeypatch.setattr(ArticleFilter, "DRIVING_MENTIONS", 0)
+    assert seen() == driven
