@@ -119,22 +119,26 @@ class ArticleFilter(django_filters.FilterSet):
     # that must mention it (see _rarest_mentioned).
     DRIVING_MENTIONS = 10_000
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._mention_counts = {}  # (filter name, entity pk) -> mentions, up to DRIVING_MENTIONS
+
     def filter_queryset(self, queryset, skip=()):
         """Apply every valid filter except those named in ``skip``."""
-        driver = self._rarest_mentioned(skip)
+        driving_name, driver, driver_mentions = self._rarest_mentioned(skip)
         for name, value in self.form.cleaned_data.items():
             if name in skip:
                 continue
-            if driver and driver[0] == name:
-                value = [obj for obj in value if obj != driver[1]]
-                queryset = queryset.filter(pk__in=driver[2].values("article_id"))
+            if name == driving_name:
+                value = [entity for entity in value if entity != driver]
+                queryset = queryset.filter(pk__in=driver_mentions.values("article_id"))
             queryset = self.filters[name].filter(queryset, value)
         return queryset
 
     def _rarest_mentioned(self, skip):
         """``(filter name, entity, its mentions)`` of the least mentioned actor
         or place the articles must mention, if it has fewer than
-        ``DRIVING_MENTIONS`` mentions.
+        ``DRIVING_MENTIONS`` mentions; else three Nones.
 
         Its articles are selected by ``id IN (its mentions)``, the other
         entities' by EXISTS, so that SQLite (which knows no entity's count)
@@ -143,8 +147,6 @@ class ArticleFilter(django_filters.FilterSet):
         mentions) counted in 5 ms instead of 39 (EXISTS for both) or 33 (IN
         for both, the common actor's list first).  PostgreSQL plans both
         forms as the same semi-join."""
-        if not hasattr(self, "_mention_counts"):
-            self._mention_counts = {}
         rarest = None
         for name in ("actor", "location"):
             if name in skip:
@@ -162,7 +164,7 @@ class ArticleFilter(django_filters.FilterSet):
                 count = self._mention_counts[key]
                 if count < self.DRIVING_MENTIONS and (rarest is None or count < rarest[0]):
                     rarest = (count, name, entity, mentions)
-        return rarest and rarest[1:]
+        return rarest[1:] if rarest else (None, None, None)
 
     def active_names(self):
         """The names of the filters in force (valid and not empty)."""

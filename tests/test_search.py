@@ -441,3 +441,22 @@ def test_month_counts_of_a_word_most_articles_have_read_the_index(corpus):
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone()[0] == "on"  # only for that statement
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_the_planner_knows_what_testing_a_vector_costs(db):
+    """Migration 0009 prices ``@@`` (see MATCH_COST); undoing it restores
+    PostgreSQL's own price."""
+    from articles.search.postgres import MATCH_COST, set_match_cost
+
+    def cost():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'ts_match_vq'")
+            return cursor.fetchone()[0]
+
+    assert cost() == MATCH_COST
+    set_match_cost(connection, 1)
+    try:
+        assert cost() == 1
+    finally:
+        set_match_cost(connection, MATCH_COST)

@@ -147,10 +147,9 @@ def _copy_articles(articles, vectors):
 def _insert(table, columns, rows):
     """Insert plain rows (mentions, the ledger's digests): for tens of
     thousands of mentions a batch, model instances would cost more than the
-    database's work.  PostgreSQL
-    takes them by COPY, which costs it and us a fraction of one INSERT a row
-    (the mentions of 20,000 synthetic articles: 1.5 s of our time and 0.8 s of
-    the server's as INSERTs)."""
+    database's work.  PostgreSQL takes them by COPY, which costs it and us a
+    fraction of one INSERT a row (the mentions of 20,000 synthetic articles:
+    1.5 s of our time and 0.8 s of the server's as INSERTs)."""
     if not rows:
         return
     quote = connection.ops.quote_name
