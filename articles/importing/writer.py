@@ -79,12 +79,14 @@ class SlugAllocator:
         bases = [slugify(title)[:SLUG_MAX].strip("-") or "article" for title in titles]
         stems = {base: base[: SLUG_MAX - 8].rstrip("-") for base in bases}
         known = set(stems.values()) & self.next_number.keys()
-        remembered = {f"{stem}-{self.next_number[stem]}" for stem in known}
+        remembered = {f"{stem}-{self.next_number[stem]}": stem for stem in known}
         taken = set(
-            Article.objects.filter(slug__in=set(bases) | remembered).values_list("slug", flat=True)
+            Article.objects.filter(slug__in=set(bases) | remembered.keys()).values_list(
+                "slug", flat=True
+            )
         )
-        for slug in remembered & taken:
-            del self.next_number[slug.rsplit("-", 1)[0]]
+        for slug in remembered.keys() & taken:
+            del self.next_number[remembered[slug]]
         if len(self.next_number) > self.REMEMBERED:
             self.next_number.clear()
         slugs = []
@@ -120,27 +122,27 @@ class SlugAllocator:
 
 
 def _copy_articles(articles, vectors):
-    """Insert new articles with their search vectors (PostgreSQL): by COPY,
-    with ids drawn from the table's sequence beforehand, since COPY returns
-    none.  Sets each article's pk; returns the articles."""
+    """Insert new articles with their search vectors (PostgreSQL, where
+    :func:`_insert` COPYs), with ids drawn from the table's sequence
+    beforehand, since COPY returns none.  Sets each article's pk; returns the
+    articles."""
     fields = [field for field in Article._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(map(quote, ["id", *(field.column for field in fields), "search_vector"]))
-    with connection.wrap_database_errors, connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence('articles_article', 'id')) "
             "FROM generate_series(1, %s)",
             [len(articles)],
         )
         ids = [pk for (pk,) in cursor.fetchall()]
-        with cursor.copy(f"COPY articles_article ({columns}) FROM STDIN") as copy:
-            for pk, article, vector in zip(ids, articles, vectors, strict=True):
-                article.pk = pk
-                values = [
-                    field.get_db_prep_save(getattr(article, field.attname), connection)
-                    for field in fields
-                ]
-                copy.write_row([pk, *values, vector])
+    rows = []
+    for pk, article, vector in zip(ids, articles, vectors, strict=True):
+        article.pk = pk
+        values = [
+            field.get_db_prep_save(getattr(article, field.attname), connection) for field in fields
+        ]
+        rows.append([pk, *values, vector])
+    columns = ["id", *(field.column for field in fields), "search_vector"]
+    _insert(Article._meta.db_table, columns, rows)
     return articles
 
 

@@ -1,9 +1,10 @@
 """PostgreSQL only: ``articles_search_text()`` rewritten for speed (it returns
 what it returned before), the search vector computed by a function of its own,
 the trigger keeping the vector that a new article arrives with (an import
-computes them beforehand), and new vectors and bodies compressed with LZ4.  See articles/search/postgres.py.  Every vector
-stays as it was, so nothing is re-indexed, and undoing this migration keeps
-the new functions, which index as the old ones did."""
+computes them beforehand), and new vectors and bodies compressed with LZ4.
+See articles/search/postgres.py.  Every vector stays as it was, so nothing is
+re-indexed, and undoing this migration keeps the new functions, which index
+as the old ones did."""
 
 from django.db import migrations
 
