@@ -7,6 +7,7 @@ can tell what an article is mainly about.
 """
 
 import hashlib
+import json
 import unicodedata
 
 from django.conf import settings
@@ -93,18 +94,24 @@ class MonthStart(models.Func):
         )
 
 
-class Year(models.Func):
-    """A date's year, computed by the database itself: Django's ExtractYear
-    calls a Python function for every row on SQLite (the year facet over
-    10,000 matches: 35 -> 6 ms); SQLite stores dates as ISO text."""
+class IdList(models.Expression):
+    """Ids for ``field__in``, passed as one parameter: an array on PostgreSQL,
+    a JSON list on SQLite.  A search page passes up to 10,000 ids to three
+    statements; as one parameter each they cost Django and the database
+    little, as 10,000 (``pk__in=list``) they took 30 to 60 ms a statement at
+    100,000 synthetic articles on PostgreSQL."""
 
-    output_field = models.IntegerField()
-    template = "EXTRACT(YEAR FROM %(expressions)s)::integer"
+    output_field = models.BigIntegerField()
 
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(
-            compiler, connection, template="CAST(substr(%(expressions)s, 1, 4) AS integer)", **extra
-        )
+    def __init__(self, ids):
+        super().__init__()
+        self.ids = [int(pk) for pk in ids]
+
+    def as_sql(self, compiler, connection):
+        return "SELECT unnest(%s::bigint[])", [self.ids]
+
+    def as_sqlite(self, compiler, connection):
+        return "SELECT value FROM json_each(%s)", [json.dumps(self.ids)]
 
 
 class ArticleQuerySet(models.QuerySet):

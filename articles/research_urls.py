@@ -25,6 +25,7 @@ urlpatterns = [
     path("search/feed.atom", research_views.feed, name="feed"),
     path("search/cite.<citation_format:fmt>", research_views.search_citations, name="search_cite"),
     path("search/compare/", research_views.compare, name="compare"),
+    path("search/months/", research_views.search_months, name="search_months"),
     path(
         "articles/<slug:slug>/cite.<citation_format:fmt>",
         research_views.article_citation,

@@ -101,6 +101,19 @@ def compare(request):
     return render(request, "articles/compare.html", context, status=400 if errors else 200)
 
 
+def search_months(request):
+    """The chart of a search's matches per month, on a page of its own.  The
+    search page draws the chart in place from the matches it has read when
+    it has read them all; past that it links here, and its script loads this
+    chart after the page: counting every match by month took 0.4 s for
+    "forces" at 1,000,000 synthetic articles on PostgreSQL."""
+    params = search_params(request)
+    results = search_articles(params)
+    if results.errors:
+        return _bad_search(results)
+    return render(request, "articles/search_months.html", {"results": results})
+
+
 def _export(request, write_lines, content_type, extension):
     params = search_params(request)
     results = search_articles(params)

@@ -152,3 +152,39 @@ def test_month_range_crosses_years_and_fills_gaps():
 def test_no_chart_without_dated_articles():
     assert timeline_chart([Series("Empty", [])]) is None
     assert timeline_chart([]) is None
+
+
+def test_search_page_charts_its_matches_in_place_below_the_count_limit(client, pokrovsk_articles):
+    html = client.get("/search/", {"q": "pokrovsk"}).content.decode()
+    assert table_rows(html) == [
+        ("January 2024", ["2"]),
+        ("February 2024", ["0"]),
+        ("March 2024", ["1"]),
+    ]
+    assert "data-chart-url" not in html
+
+
+def test_past_the_count_limit_the_search_links_to_its_chart_of_every_match(
+    client, pokrovsk_articles, settings
+):
+    settings.ARCHIVE_SEARCH_COUNT_LIMIT = 2
+    html = client.get("/search/", {"q": "pokrovsk", "page": "2"}).content.decode()
+    assert "<svg" not in html
+    link = re.search(r'data-chart-url="([^"]+)"', html).group(1).replace("&amp;", "&")
+    url = urlsplit(link)
+    assert url.path == "/search/months/" and parse_qs(url.query) == {"q": ["pokrovsk"]}
+    assert f'<a href="{link.replace("&", "&amp;")}">' in html  # works without the script
+
+    chart = client.get(link)
+    assert chart.status_code == 200
+    assert table_rows(chart.content.decode()) == [  # every match, not the 2 the page read
+        ("January 2024", ["2"]),
+        ("February 2024", ["0"]),
+        ("March 2024", ["1"]),
+    ]
+
+
+def test_the_chart_page_of_a_bad_search_says_what_was_wrong(client, pokrovsk_articles):
+    response = client.get("/search/months/", {"q": "pokrovsk", "date_from": "someday"})
+    assert response.status_code == 400
+    assert "date_from" in response.content.decode()

@@ -7,16 +7,17 @@ would give.  Actors and places are all-of choices ("mentions Putin and
 Pokrovsk"): picking one narrows the search, so their counts include every
 filter, their own too, and are again exactly what a click gives.
 
-Each facet is one GROUP BY over the matching articles, limited to its top
-values (language, year and date known share one); choices with no articles
+Every facet counts the rows ``SearchResults.rows()`` has read for the page
+(the matches' ids, dates, sources and languages, under the facet's filters):
+sources, languages, years and "date known" in Python, actors and places in
+one GROUP BY of their mentions of those ids each; choices with no articles
 never appear.
 
-A facet never counts more than ``ARCHIVE_SEARCH_COUNT_LIMIT`` articles: past
-that many matches it counts a sample of that size (the first the database
-finds) and the page says so, as it says "10,000+" of the total.  Exact counts
+Past ``ARCHIVE_SEARCH_COUNT_LIMIT`` matches, a facet counts the newest that
+many and the page says so, as it says "10,000+" of the total.  Exact counts
 grow with the archive: "forces" matches 57,000 of 100,000 synthetic articles,
 and with six mentions an article each of its mention facets grouped some
-350,000 rows; the sample bounds that at about 60,000 whatever the size.
+350,000 rows; the limit bounds that at about 60,000 whatever the size.
 """
 
 from collections import Counter
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Value, When
 
-from ..models import ActorMention, Article, Language, LocationMention, Year
+from ..models import ActorMention, IdList, Language, LocationMention, Source
 
 FACET_LIMIT = 30  # values fetched per facet
 FACET_SHOWN = 8  # shown before "more"
@@ -57,14 +58,10 @@ class Facet:
         return self.values[FACET_SHOWN:]
 
 
-def counted_articles(results, skip=frozenset()):
-    """The articles a facet counts: the matches under every filter but those
-    in ``skip``, sampled when there are too many (see above)."""
-    articles = results.filterset.filter_queryset(results.matched, skip=skip).order_by()
-    if results.facets_are_sampled:
-        sample = articles.values("pk")[: settings.ARCHIVE_SEARCH_COUNT_LIMIT]
-        return Article.objects.filter(pk__in=sample).order_by()
-    return articles
+def counted_rows(results, skip=frozenset()):
+    """The rows a facet counts: the newest matches under every filter but
+    those in ``skip`` (see above)."""
+    return results.rows(skip)[: settings.ARCHIVE_SEARCH_COUNT_LIMIT]
 
 
 def _selected_first(slug_field, selected):
@@ -81,22 +78,25 @@ def _toggle(results, name, value, selected):
 
 
 def source_facet(results):
-    selected = [obj.slug for obj in results.filterset.selected("source")]
-    rows = (
-        counted_articles(results, skip={"source"})
-        .exclude(source=None)
-        .values("source__slug", "source__name")
-        .annotate(n=Count("pk"), chosen=_selected_first("source__slug", selected))
-        .order_by("-chosen", "-n", "source__name")[:FACET_LIMIT]
+    selected = {obj.slug for obj in results.filterset.selected("source")}
+    counts = Counter(
+        source_id
+        for _, _, source_id, _ in counted_rows(results, skip={"source"})
+        if source_id is not None
+    )
+    sources = Source.objects.in_bulk(list(counts))
+    ranked = sorted(
+        ((sources[pk], n) for pk, n in counts.items() if pk in sources),
+        key=lambda item: (item[0].slug not in selected, -item[1], item[0].name),
     )
     facet = Facet("source", "Source")
-    for row in rows:
-        slug, is_selected = row["source__slug"], row["source__slug"] in selected
+    for source, n in ranked[:FACET_LIMIT]:
+        slug, is_selected = source.slug, source.slug in selected
         facet.values.append(
             FacetValue(
                 slug,
-                row["source__name"],
-                row["n"],
+                source.name,
+                n,
                 is_selected,
                 _toggle(results, "source", slug, is_selected),
                 results.url(add=("exclude_source", slug), remove=("source", slug)),
@@ -107,10 +107,10 @@ def source_facet(results):
 
 def mention_facet(results, name, label, mention_model, entity_field):
     selected = [obj.slug for obj in results.filterset.selected(name)]
-    articles = counted_articles(results).values("pk")
+    ids = [pk for pk, _, _, _ in counted_rows(results)]
     slug_field, name_field = f"{entity_field}__slug", f"{entity_field}__name"
     rows = (
-        mention_model.objects.filter(article__in=articles)
+        mention_model.objects.filter(article_id__in=IdList(ids))
         .values(slug_field, name_field)
         .annotate(n=Count("article_id"), chosen=_selected_first(slug_field, selected))
         .order_by("-chosen", "-n", name_field)[:FACET_LIMIT]
@@ -131,41 +131,24 @@ def mention_facet(results, name, label, mention_model, entity_field):
     return facet
 
 
-# Facets counted from the articles' own columns, each with the filters it ignores.
+# Facets counted from the articles' own columns: the filters each ignores,
+# and the value it counts from an article's date and language.
 OWN_COLUMN_FACETS = {
-    "language": {"language"},
-    "year": {"date_from", "date_to"},
-    "dated": {"dated"},
+    "language": ({"language"}, lambda published, language: language),
+    "year": ({"date_from", "date_to"}, lambda published, language: published and published.year),
+    "dated": ({"dated"}, lambda published, language: "no" if published is None else "yes"),
 }
 
 
 def own_column_counts(results):
-    """``{facet name: {value: count}}`` for language, year and date known.
-
-    All three come from one GROUP BY language, year over their base: one scan
-    of the matches when none of their filters is in force (the common case),
-    one per distinct base otherwise."""
-    filterset = results.filterset
-    active = filterset.active_names()
-    by_base = {}
-    for name, ignores in OWN_COLUMN_FACETS.items():
-        by_base.setdefault(frozenset(ignores & active), []).append(name)
+    """``{facet name: {value: count}}`` for language, year and date known."""
     counts = {}
-    for skip, names in by_base.items():
-        rows = (
-            counted_articles(results, skip=skip)
-            .annotate(year=Year("published"))
-            .values("language", "year")
-            .annotate(n=Count("pk"))
+    for name, (ignores, value_of) in OWN_COLUMN_FACETS.items():
+        values = (
+            value_of(published, language)
+            for _, published, _, language in counted_rows(results, skip=ignores)
         )
-        tallies = {"language": Counter(), "year": Counter(), "dated": Counter()}
-        for row in rows:
-            tallies["language"][row["language"]] += row["n"]
-            if row["year"] is not None:
-                tallies["year"][row["year"]] += row["n"]
-            tallies["dated"]["no" if row["year"] is None else "yes"] += row["n"]
-        for name in names:
-            counts[name] = tallies[name]
+        counts[name] = Counter(value for value in values if value is not None)
     return counts
 
 

@@ -387,6 +387,12 @@ class PostgresSearchBackend:
         )
         return [rank.desc()]
 
+    def rankable(self, queryset, parsed):
+        """``queryset``, matches already, made ready for ``rank_order``: as it
+        is, for ts_rank reads the vectors alone.  Matching again would test the
+        match once more, for every article it ranks."""
+        return queryset
+
     def snippets(self, article_ids, parsed):
         """``{id: (marked headline, marked lede, marked body fragments)}`` for the
         articles on a page, in one query: ts_headline runs on these rows only."""

@@ -198,6 +198,11 @@ class SQLiteSearchBackend:
         """Order-by terms, best first; the queryset must already be filtered by ``filter``."""
         return [F("search_index__rank").asc()]
 
+    def rankable(self, queryset, parsed):
+        """``queryset``, matches already, made ready for ``rank_order``: FTS5
+        ranks only in a statement that matches."""
+        return self.filter(queryset, parsed)
+
     def snippets(self, article_ids, parsed):
         """``{id: (marked headline, marked lede snippet, marked body snippet)}``
         for the articles on a page, in one query."""

@@ -2,6 +2,7 @@
 
 from django import template
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.text import Truncator
 
 from ..charts import SHARE_PARAM, Series, share_toggle_urls, timeline_chart, wants_share
@@ -88,7 +89,8 @@ def search_exports(context):
 
 @register.inclusion_tag("articles/_timeline_chart.html", takes_context=True)
 def search_timeline(context, results):
-    """The chart of the current search's matching articles per month."""
+    """The chart of the current search's matching articles per month (see
+    ``search_timeline_link`` for a search with more matches than it read)."""
     request = context["request"]
     series = Series(
         request.GET.get("q", "").strip() or "All articles",
@@ -96,3 +98,12 @@ def search_timeline(context, results):
         request.GET.copy(),
     )
     return _chart_context(request, [series], "Matching articles per month")
+
+
+@register.inclusion_tag("articles/_timeline_link.html", takes_context=True)
+def search_timeline_link(context, results):
+    """A link to the chart of the current search's matches per month, which
+    ``archive.js`` replaces with the chart itself (``research_views.search_months``)."""
+    url = reverse("research:search_months")
+    query = _search_query(context["request"])
+    return {"url": f"{url}?{query}" if query else url, "results": results}

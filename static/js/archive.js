@@ -6,3 +6,22 @@ document.addEventListener("DOMContentLoaded", function () {
     filters.open = false;
   }
 });
+
+// A search with more matches than the page reads links to its chart of
+// matches per month; the chart is loaded after the page and put in its place.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-chart-url]").forEach(function (link) {
+    fetch(link.dataset.chartUrl, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.ok ? response.text() : Promise.reject(response.status);
+      })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var chart = page.querySelector("figure.timeline");
+        if (chart) {
+          link.replaceWith(document.importNode(chart, true));
+        }
+      })
+      .catch(function () {}); // the link stays, and works
+  });
+});

@@ -118,3 +118,17 @@ def test_entity_page(live_server, page, archive, screenshot):
         " return box.left >= 0 && box.right <= innerWidth; }"
     )
     screenshot(page, "location")
+
+
+def test_a_search_past_the_count_limit_loads_its_chart_after_the_page(
+    live_server, page, archive, settings, screenshot
+):
+    settings.ARCHIVE_SEARCH_COUNT_LIMIT = 3
+    page.goto(live_server.url + "/search/?q=Kyiv")
+    assert page.locator("#results-title").inner_text().startswith("3+ articles")
+    chart = page.locator("figure.timeline svg.timeline-chart")
+    chart.wait_for()
+    assert page.locator("[data-chart-url]").count() == 0  # the link gave way to the chart
+    counts = page.locator("figure.timeline tbody td").all_text_contents()
+    assert sum(map(int, counts)) > 3  # every match, not the 3 the page read
+    screenshot(page, "search-chart-loaded")
