@@ -45,6 +45,7 @@ def test_the_benchmark_times_every_query_of_the_mix(benchmark_database_url, tmp_
     names = [timing["name"] for timing in figures["timings"]]
     assert names[: len(SEARCHES)] == [name for name, _ in SEARCHES]
     assert [name.split()[0] for name in names[len(SEARCHES) :]] == [
+        "month",
         "article",
         "actor",
         "place",
@@ -66,4 +67,5 @@ def test_the_benchmark_times_every_query_of_the_mix(benchmark_database_url, tmp_
             assert timing["tantivy_matched"] == timing["matched"], timing["name"]
     assert figures["import"]["first_import"]["articles_per_second"] > 0
     assert "Search page, worst p95 of the mix" in table and "Import:" in table
-    assert "Plan, article page" in table
+    assert "Plan, article page" in table and "Plan, month chart" in table
+    assert {timing["kind"] for timing in figures["timings"]} == {"search", "chart", "entity"}

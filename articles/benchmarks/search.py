@@ -56,6 +56,10 @@ SEARCHES = [
     ("very common, page 50", {"q": "forces", "page": "50"}),
 ]
 
+# The month chart that a search with more matches than its page reads loads
+# after the page (research_views.search_months).
+CHARTS = [("month chart, very common", {"q": "forces"})]
+
 
 def entity_pages():
     """(name, URL) of an article page and of the busiest actor, place and
@@ -74,6 +78,7 @@ def entity_pages():
 class Timing:
     name: str
     url: str
+    kind: str = "search"  # or "chart", "entity"
     page: list = field(default_factory=list)
     sql: list = field(default_factory=list)
     tantivy: list = field(default_factory=list)
@@ -86,6 +91,7 @@ class Timing:
         figures = {
             "name": self.name,
             "url": self.url,
+            "kind": self.kind,
             "statements": self.statements,
             "matched": self.matched,
             "tantivy_matched": self.tantivy_matched,
@@ -180,18 +186,19 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None):
     HTTPS to the test client's host name, which production settings must let in."""
     client = Client()
     connection.ensure_connection()
-    jobs = [(name, "/search/?" + urlencode(params), params) for name, params in SEARCHES]
-    jobs += [(name, url, None) for name, url in entity_pages()]
+    jobs = [("search", name, "/search/?" + urlencode(p), p) for name, p in SEARCHES]
+    jobs += [("chart", name, "/search/months/?" + urlencode(p), p) for name, p in CHARTS]
+    jobs += [("entity", name, url, None) for name, url in entity_pages()]
     timings = []
-    for name, url, params in jobs:
-        timing = Timing(name, url)
+    for kind, name, url, params in jobs:
+        timing = Timing(name, url, kind)
         statements = record(client, url)
         timing.statements = len(statements)
-        results = search_articles(params) if params is not None else None
-        if results is not None:
-            timing.matched = results.queryset.order_by().count()
-        elif with_plans:
+        if params is not None:
+            timing.matched = search_articles(params).queryset.order_by().count()
+        if kind != "search" and with_plans:
             timing.plans = explain(statements)
+        results = search_articles(params) if kind == "search" else None
         for round_ in range(warmup + rounds):
             started = time.perf_counter()
             client.get(url, secure=True)
