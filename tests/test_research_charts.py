@@ -154,7 +154,7 @@ def test_no_chart_without_dated_articles():
     assert timeline_chart([]) is None
 
 
-def test_search_page_charts_its_matches_in_place_below_the_count_limit(client, pokrovsk_articles):
+def test_search_page_charts_its_matches_in_place_when_it_read_them_all(client, pokrovsk_articles):
     html = client.get("/search/", {"q": "pokrovsk"}).content.decode()
     assert table_rows(html) == [
         ("January 2024", ["2"]),
@@ -164,10 +164,10 @@ def test_search_page_charts_its_matches_in_place_below_the_count_limit(client, p
     assert "data-chart-url" not in html
 
 
-def test_past_the_count_limit_the_search_links_to_its_chart_of_every_match(
+def test_past_its_window_the_search_links_to_its_chart_of_every_match(
     client, pokrovsk_articles, settings
 ):
-    settings.ARCHIVE_SEARCH_COUNT_LIMIT = 2
+    settings.ARCHIVE_SEARCH_WINDOW = 2
     html = client.get("/search/", {"q": "pokrovsk", "page": "2"}).content.decode()
     assert "<svg" not in html
     link = re.search(r'data-chart-url="([^"]+)"', html).group(1).replace("&amp;", "&")

@@ -2,13 +2,15 @@
 on (it runs twice: SQLite, then PostgreSQL).  The same queries must give the
 same articles on both engines."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, models
 from django.http import QueryDict
 
 from articles.models import Article
-from articles.search import get_backend, search_articles
+from articles.search import NEWEST, get_backend, search_articles
 
 from .search_corpus import build_corpus
 
@@ -434,13 +436,44 @@ def test_month_counts_of_a_word_most_articles_have_read_the_index(corpus):
     results = search_articles(QueryDict("q=routine"))
     assert sum(n for _, n in results.counts_by_month()) == 30000
     sql, params = results.queryset.order_by().values("pk").query.sql_with_params()
-    with results.backend.counting_every_match(results.parsed), connection.cursor() as cursor:
+    with results.backend.counting_matches(results.parsed), connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on articles_article_search_vector" in plan, plan
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone()[0] == "on"  # only for that statement
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_a_page_reads_its_newest_matches_the_cheaper_way(corpus, settings):
+    """A word most articles have: walking the newest-first index finds the
+    window's matches after testing a few; a rarer word, or a phrase that
+    every article with both words must be tested for: the GIN bitmap (see
+    PostgresSearchBackend.reading_newest)."""
+    settings.ARCHIVE_SEARCH_WINDOW = 100
+    add_filler_articles(30000)
+
+    def plan(query):
+        results = search_articles(QueryDict(urlencode({"q": query})))
+        rows = results.queryset.order_by(*NEWEST).values("pk")[: results.window + 1]
+        candidates = Article.objects.published()
+        sql, params = rows.query.sql_with_params()
+        with (
+            results.backend.reading_newest(
+                results.matched, candidates, results.parsed, results.window
+            ),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("EXPLAIN " + sql, params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Index Scan using articles_article_newest" in plan("routine")
+    for query in ("kyiv", '"routine text"'):
+        found = plan(query)
+        assert "Bitmap Index Scan on articles_article_search_vector" in found, (query, found)
+        assert "articles_article_newest" not in found, (query, found)
+    assert search_articles(QueryDict("q=routine")).count_is_capped
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")

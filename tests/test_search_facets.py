@@ -123,11 +123,11 @@ def test_facet_links_keep_the_query_and_reset_the_page(client, corpus, settings)
             assert "q=kyiv" in value.url and "page=" not in value.url
 
 
-def test_facets_count_a_sample_when_the_matches_pass_the_count_limit(client, corpus, settings):
+def test_facets_count_the_newest_when_the_matches_pass_the_window(client, corpus, settings):
     exact = facets_by_name(get(client, "?q=kyiv"))
     matches = get(client, "?q=kyiv").context["page"].count
     assert matches > 2
-    settings.ARCHIVE_SEARCH_COUNT_LIMIT = 2
+    settings.ARCHIVE_SEARCH_WINDOW = 2
 
     response = get(client, "?q=kyiv")
     sampled = facets_by_name(response)
@@ -146,11 +146,11 @@ def test_facets_are_sampled_when_a_filter_hides_how_many_the_query_matches(
     """A source filter leaves few results, but the source facet counts the
     query's matches without it: those are what decide the sampling."""
     unfiltered = get(client, "?q=kyiv").context["page"].count
-    settings.ARCHIVE_SEARCH_COUNT_LIMIT = unfiltered - 1
+    settings.ARCHIVE_SEARCH_WINDOW = unfiltered - 1
     response = get(client, "?q=kyiv&source=the-times")
     assert response.context["page"].count < unfiltered - 1
     assert "Counts are from the newest" in response.content.decode()
-    settings.ARCHIVE_SEARCH_COUNT_LIMIT = unfiltered
+    settings.ARCHIVE_SEARCH_WINDOW = unfiltered
     assert (
         "Counts are from the newest" not in get(client, "?q=kyiv&source=the-times").content.decode()
     )

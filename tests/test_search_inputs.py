@@ -160,22 +160,24 @@ def test_date_range_the_wrong_way_round_is_reported(client, corpus):
 
 def test_counting_stops_at_the_limit_and_says_so(client, corpus, settings):
     settings.ARCHIVE_SEARCH_COUNT_LIMIT = 3
+    settings.ARCHIVE_SEARCH_WINDOW = 2
     settings.ARCHIVE_PAGE_SIZE = 2
-    response = client.get("/search/", {"q": "kyiv"})  # four matches
+    response = client.get("/search/", {"q": "kyiv", "sort": "newest"})  # four matches
     page = response.content.decode()
     assert "3+ articles" in page and "more than 3 match" in page
     assert response.context["page"].num_pages == 2
-    response = client.get("/search/", {"q": "kyiv", "page": "3"})
+    response = client.get("/search/", {"q": "kyiv", "sort": "newest", "page": "3"})
     assert response.status_code == 200 and response.context["page"].number == 2
+    assert len(response.context["page"].items) == 1  # the third, read past the window
     assert "Only the first 3 results can be paged through" in response.content.decode()
     # The interface still gives every match.
     assert response.context["results"].queryset.count() == 4
 
 
-def test_a_search_past_the_count_limit_ranks_its_newest_matches(client, corpus, settings):
-    """Past the limit the page ranks only the matches it can page through, the
+def test_a_search_past_its_window_ranks_its_newest_matches(client, corpus, settings):
+    """Past its window the page ranks only the matches it has read, the
     newest, and says so; the interface (exports) still ranks every match."""
-    settings.ARCHIVE_SEARCH_COUNT_LIMIT = 3
+    settings.ARCHIVE_SEARCH_WINDOW = 3
     response = client.get("/search/", {"q": "kyiv"})  # four matches, one undated
     results = response.context["results"]
     every = list(results.queryset)

@@ -129,32 +129,43 @@ class SearchResults:
     def rows(self, skip=frozenset()):
         """``(id, published, source id, language)`` of the matches under every
         filter but those named in ``skip``: the newest (the oldest, sorted so)
-        ``ARCHIVE_SEARCH_COUNT_LIMIT`` and one more, to tell whether there are
+        ``ARCHIVE_SEARCH_WINDOW`` and one more, to tell whether there are
         more.  Read once a page for each distinct set of filters.
 
-        The count, the page, the facets and, below the limit, the month chart
-        all come from these rows: each statement that tested the match again
-        cost as much as this one (at 100,000 synthetic articles on PostgreSQL,
-        120 to 190 ms each for "forces" or "air defence", seven of them a page)."""
+        The page, the facets and, when these are all the matches, the count
+        and the month chart come from these rows: each statement that tested
+        the match again cost as much as this one (at 100,000 synthetic
+        articles on PostgreSQL, 120 to 190 ms each for "forces" or "air
+        defence", seven of them a page)."""
         skip = frozenset(skip) & self.filterset.active_names()
         if skip not in self._rows:
-            limit = settings.ARCHIVE_SEARCH_COUNT_LIMIT
+            window = settings.ARCHIVE_SEARCH_WINDOW
+            candidates = self.filterset.filter_queryset(Article.objects.published(), skip=skip)
             articles = self.filterset.filter_queryset(self.matched, skip=skip)
             order = OLDEST if self.sort == "oldest" else NEWEST
-            found = articles.order_by(*order).values_list(*ROW_FIELDS)[: limit + 1]
-            self._rows[skip] = list(found)
+            found = articles.order_by(*order).values_list(*ROW_FIELDS)[: window + 1]
+            with self.backend.reading_newest(articles, candidates, self.parsed, window):
+                self._rows[skip] = list(found)
         return self._rows[skip]
+
+    @property
+    def has_every_row(self):
+        """True when ``rows()`` holds every result."""
+        return len(self.rows()) <= settings.ARCHIVE_SEARCH_WINDOW
 
     @cached_property
     def count(self):
         """Matching articles, counted no further than one past
         ``ARCHIVE_SEARCH_COUNT_LIMIT`` (see ``count_is_capped``)."""
-        return len(self.rows())
+        if self.has_every_row:
+            return len(self.rows())
+        with self.backend.counting_matches(self.parsed):
+            return self.queryset.order_by()[: settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1].count()
 
     @property
     def count_is_capped(self):
         """True when there are more matches than were counted: the page shows
-        "10,000+" and pages through the newest 10,000."""
+        "10,000+"."""
         return self.count > settings.ARCHIVE_SEARCH_COUNT_LIMIT
 
     @property
@@ -162,50 +173,62 @@ class SearchResults:
         return settings.ARCHIVE_SEARCH_COUNT_LIMIT
 
     @property
+    def shown_count(self):
+        """The count the page shows, with "+" when ``count_is_capped``."""
+        return min(self.count, settings.ARCHIVE_SEARCH_COUNT_LIMIT)
+
+    @property
+    def window(self):
+        return settings.ARCHIVE_SEARCH_WINDOW
+
+    @property
     def facets_are_sampled(self):
-        """True when some facet counted the newest ``ARCHIVE_SEARCH_COUNT_LIMIT``
+        """True when some facet counted the newest ``ARCHIVE_SEARCH_WINDOW``
         of more matches (each facet drops its own filter, so its matches may be
         more than the results)."""
         self.facets  # noqa: B018 - reads the rows every facet counts
-        limit = settings.ARCHIVE_SEARCH_COUNT_LIMIT
-        return any(len(rows) > limit for rows in self._rows.values())
+        return any(len(rows) > settings.ARCHIVE_SEARCH_WINDOW for rows in self._rows.values())
 
     @property
     def ranks_the_newest_only(self):
         """True when the page ranks by relevance only the newest
-        ``ARCHIVE_SEARCH_COUNT_LIMIT`` matches, the ones it can page through
-        (exports rank them all).  Ranking reads every ranked match's tsvector:
-        for "forces", 572,166 of 1,000,000 articles on PostgreSQL, the first
-        page's statement took 4.7 s ranking them all, 0.35 s ranking the
-        newest 10,000."""
-        return self.sort == "relevance" and self.count_is_capped
+        ``ARCHIVE_SEARCH_WINDOW`` matches, the ones it has read (exports rank
+        them all).  Ranking reads every ranked match's tsvector: for "forces",
+        572,166 of 1,000,000 articles on PostgreSQL, the first page's
+        statement took 4.7 s ranking them all, 0.35 s ranking the newest
+        10,000."""
+        return self.sort == "relevance" and not self.has_every_row
 
     def counts_by_month(self):
         """Matching articles per month, for the chart (every match, not the
         newest only)."""
-        if not self.count_is_capped:
+        if self.has_every_row:
             return months_of(published for _, published, _, _ in self.rows())
-        with self.backend.counting_every_match(self.parsed):
+        with self.backend.counting_matches(self.parsed):
             return self.queryset.counts_by_month()
 
     @cached_property
     def page(self):
-        """The requested page of results, each article decorated for display:
-        the page's slice of the rows' ids, or those ids ranked."""
-        ids = [row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_COUNT_LIMIT]]
+        """The requested page of results, each article decorated for display.
+        By relevance, the rows' ids ranked; newest or oldest first, the page's
+        slice of the rows' ids, and past them (up to the count limit) the
+        page's slice of every result in that order."""
+        ids = [row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_WINDOW]]
         shown = Article.objects.select_related("source").prefetch_related(*mention_prefetches())
         if self.sort == "relevance":
             articles = self.backend.rankable(shown.filter(pk__in=IdList(ids)), self.parsed)
-            articles = articles.order_by(*self._ordering())
+            articles, pageable = articles.order_by(*self._ordering()), len(ids)
         else:
-            articles = InOrder(shown, ids)
+            rest = self.queryset.select_related("source").prefetch_related(*mention_prefetches())
+            articles, pageable = InOrder(shown, ids, rest, self.shown_count), self.shown_count
         page, past_the_end = paginate(
-            articles, self.requested_page, lambda n: self.url(page=n), count=len(ids)
+            articles, self.requested_page, lambda n: self.url(page=n), count=pageable
         )
-        if past_the_end and self.count_is_capped:
+        if past_the_end and pageable < self.count:
             self.notices.append(
-                f"Only the first {len(ids):,} results can be paged through; this is the last "
-                "page. Narrow the search to see the rest."
+                f"Only the first {pageable:,} results can be paged through"
+                f"{' by relevance' if self.sort == 'relevance' else ''}; this is the last page. "
+                "Narrow the search to see the rest."
             )
         elif past_the_end:
             pages = (
@@ -361,12 +384,16 @@ class SearchResults:
 
 class InOrder:
     """The articles of ``ids`` in that order, read a slice at a time (as
-    ``paginate`` slices a queryset)."""
+    ``paginate`` slices a queryset); a slice past them is ``rest``'s, the
+    same articles and more in the same order, up to ``end``."""
 
-    def __init__(self, queryset, ids):
-        self.queryset, self.ids = queryset, ids
+    def __init__(self, queryset, ids, rest, end):
+        self.queryset, self.ids, self.rest, self.end = queryset, ids, rest, end
 
     def __getitem__(self, window):
+        window = slice(window.start, min(window.stop, self.end))
+        if window.stop > len(self.ids):
+            return self.rest[window]
         chunk = self.ids[window]
         found = self.queryset.in_bulk(chunk)
         return [found[pk] for pk in chunk if pk in found]

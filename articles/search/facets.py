@@ -13,11 +13,11 @@ sources, languages, years and "date known" in Python, actors and places in
 one GROUP BY of their mentions of those ids each; choices with no articles
 never appear.
 
-Past ``ARCHIVE_SEARCH_COUNT_LIMIT`` matches, a facet counts the newest that
-many and the page says so, as it says "10,000+" of the total.  Exact counts
-grow with the archive: "forces" matches 57,000 of 100,000 synthetic articles,
-and with six mentions an article each of its mention facets grouped some
-350,000 rows; the limit bounds that at about 60,000 whatever the size.
+Past ``ARCHIVE_SEARCH_WINDOW`` matches, a facet counts the newest that many
+and the page says so.  Exact counts grow with the archive: "forces" matches
+57,000 of 100,000 synthetic articles, and with six mentions an article each
+of its mention facets grouped some 350,000 rows; the window bounds that at
+about 12,000 whatever the size.
 """
 
 from collections import Counter
@@ -61,7 +61,7 @@ class Facet:
 def counted_rows(results, skip=frozenset()):
     """The rows a facet counts: the newest matches under every filter but
     those in ``skip`` (see above)."""
-    return results.rows(skip)[: settings.ARCHIVE_SEARCH_COUNT_LIMIT]
+    return results.rows(skip)[: settings.ARCHIVE_SEARCH_WINDOW]
 
 
 def _selected_first(slug_field, selected):

@@ -146,7 +146,10 @@ def match_expression(positive_nodes, negative_node=None):
 class SQLiteSearchBackend:
     vendor = "sqlite"
 
-    def counting_every_match(self, parsed):
+    def counting_matches(self, parsed):
+        return nullcontext()
+
+    def reading_newest(self, matches, candidates, parsed, limit):
         return nullcontext()
 
     def search_vectors(self, documents):
