@@ -188,3 +188,30 @@ def test_the_chart_page_of_a_bad_search_says_what_was_wrong(client, pokrovsk_art
     response = client.get("/search/months/", {"q": "pokrovsk", "date_from": "someday"})
     assert response.status_code == 400
     assert "date_from" in response.content.decode()
+
+
+def test_a_busy_entity_page_counts_to_the_limit_and_links_its_chart(
+    client, pokrovsk_articles, settings
+):
+    settings.ARCHIVE_SEARCH_WINDOW = 2
+    settings.ARCHIVE_SEARCH_COUNT_LIMIT = 2
+    settings.ARCHIVE_PAGE_SIZE = 1
+    response = client.get("/locations/pokrovsk/")
+    html = response.content.decode()
+    assert "2+ articles" in html and "<svg" not in html
+    assert response.context["page"].num_pages == 2
+    link = re.search(r'data-chart-url="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(link).query) == {"location": ["pokrovsk"]}
+    assert "Articles about Pokrovsk per month" in html
+
+    chart = client.get(link).content.decode()
+    assert table_rows(chart) == [  # all four published articles, three of them dated
+        ("January 2024", ["2"]),
+        ("February 2024", ["0"]),
+        ("March 2024", ["1"]),
+    ]
+    assert "Mentions: Pokrovsk" in chart
+
+    past_the_end = client.get("/locations/pokrovsk/", {"page": "9"})
+    assert past_the_end.status_code == 200
+    assert "Only the newest 2 articles can be paged through" in past_the_end.content.decode()

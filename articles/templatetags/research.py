@@ -92,8 +92,9 @@ def search_timeline(context, results):
     """The chart of the current search's matching articles per month (see
     ``search_timeline_link`` for a search with more matches than it read)."""
     request = context["request"]
+    filters = "; ".join(f"{label}: {value}" for label, value, _ in results.active_filters)
     series = Series(
-        request.GET.get("q", "").strip() or "All articles",
+        request.GET.get("q", "").strip() or filters or "All articles",
         results.counts_by_month(),
         request.GET.copy(),
     )
@@ -106,4 +107,23 @@ def search_timeline_link(context, results):
     ``archive.js`` replaces with the chart itself (``research_views.search_months``)."""
     url = reverse("research:search_months")
     query = _search_query(context["request"])
-    return {"url": f"{url}?{query}" if query else url, "results": results}
+    return {
+        "url": f"{url}?{query}" if query else url,
+        "heading": "Matching articles per month",
+        "count": results.shown_count,
+        "capped": results.count_is_capped,
+    }
+
+
+@register.inclusion_tag("articles/_timeline_link.html")
+def entity_timeline_link(entity, count, capped):
+    """A link to the chart of ``entity``'s articles per month (the search
+    months page, filtered by it), which ``archive.js`` loads in its place."""
+    params = QueryDict(mutable=True)
+    params[SEARCH_PARAMETERS[type(entity)]] = entity.slug
+    return {
+        "url": f"{reverse('research:search_months')}?{params.urlencode()}",
+        "heading": f"Articles about {entity.name} per month",
+        "count": count,
+        "capped": capped,
+    }

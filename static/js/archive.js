@@ -19,7 +19,10 @@ document.addEventListener("DOMContentLoaded", function () {
         var page = new DOMParser().parseFromString(html, "text/html");
         var chart = page.querySelector("figure.timeline");
         if (chart) {
-          link.replaceWith(document.importNode(chart, true));
+          chart = document.importNode(chart, true);
+          chart.querySelector(".timeline-heading").textContent =
+            link.querySelector(".timeline-heading").textContent;
+          link.replaceWith(chart);
         }
       })
       .catch(function () {}); // the link stays, and works
