@@ -450,7 +450,7 @@ def test_a_page_reads_its_newest_matches_the_cheaper_way(corpus, settings):
     """A word most articles have: walking the newest-first index finds the
     window's matches after testing a few; a rarer word, or a phrase that
     every article with both words must be tested for: the GIN bitmap (see
-    PostgresSearchBackend.reading_newest)."""
+    PostgresSearchBackend.reading_plan)."""
     settings.ARCHIVE_SEARCH_WINDOW = 100
     add_filler_articles(30000)
 
@@ -459,12 +459,10 @@ def test_a_page_reads_its_newest_matches_the_cheaper_way(corpus, settings):
         rows = results.queryset.order_by(*NEWEST).values("pk")[: results.window + 1]
         candidates = Article.objects.published()
         sql, params = rows.query.sql_with_params()
-        with (
-            results.backend.reading_newest(
-                results.matched, candidates, results.parsed, results.window
-            ),
-            connection.cursor() as cursor,
-        ):
+        plan = results.backend.reading_plan(
+            results.matched, candidates, results.parsed, results.window
+        )
+        with results.backend.planned(plan), connection.cursor() as cursor:
             cursor.execute("EXPLAIN " + sql, params)
             return "\n".join(row[0] for row in cursor.fetchall())
 

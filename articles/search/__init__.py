@@ -44,7 +44,7 @@ from ..models import (
 )
 from ..pagination import paginate, parse_page_number
 from .aliases import expand_aliases
-from .facets import compute_facets
+from .facets import FACET_BASES, compute_facets
 from .highlight import has_mark, marked_html
 from .query import parse_query
 
@@ -130,23 +130,36 @@ class SearchResults:
         """``(id, published, source id, language)`` of the matches under every
         filter but those named in ``skip``: the newest (the oldest, sorted so)
         ``ARCHIVE_SEARCH_WINDOW`` and one more, to tell whether there are
-        more.  Read once a page for each distinct set of filters.
+        more.
 
         The page, the facets and, when these are all the matches, the count
         and the month chart come from these rows: each statement that tested
         the match again cost as much as this one (at 100,000 synthetic
         articles on PostgreSQL, 120 to 190 ms each for "forces" or "air
-        defence", seven of them a page)."""
-        skip = frozenset(skip) & self.filterset.active_names()
-        if skip not in self._rows:
-            window = settings.ARCHIVE_SEARCH_WINDOW
-            candidates = self.filterset.filter_queryset(Article.objects.published(), skip=skip)
-            articles = self.filterset.filter_queryset(self.matched, skip=skip)
+        defence", seven of them a page).  The rows of the results and of each
+        facet (see ``facets.FACET_BASES``) are read together, by one plan."""
+        active = self.filterset.active_names()
+        if not self._rows:
             order = OLDEST if self.sort == "oldest" else NEWEST
-            found = articles.order_by(*order).values_list(*ROW_FIELDS)[: window + 1]
-            with self.backend.reading_newest(articles, candidates, self.parsed, window):
-                self._rows[skip] = list(found)
-        return self._rows[skip]
+            with self.backend.planned(self._reading_plan):
+                for base in {frozenset(), *(base & active for base in FACET_BASES)}:
+                    articles = self.filterset.filter_queryset(self.matched, skip=base)
+                    found = articles.order_by(*order).values_list(*ROW_FIELDS)
+                    self._rows[base] = list(found[: settings.ARCHIVE_SEARCH_WINDOW + 1])
+        return self._rows[frozenset(skip) & active]
+
+    @cached_property
+    def _reading_plan(self):
+        """How the database reads the rows (see the backend's reading_plan):
+        decided for the results, and kept for the facets' rows, which differ
+        from them by a filter."""
+        return self.backend.reading_plan(
+            self.filterset.filter_queryset(self.matched),
+            self.filterset.filter_queryset(Article.objects.published()),
+            self.parsed,
+            settings.ARCHIVE_SEARCH_WINDOW,
+            newest=self.sort != "oldest",
+        )
 
     @property
     def has_every_row(self):
@@ -186,7 +199,7 @@ class SearchResults:
         """True when some facet counted the newest ``ARCHIVE_SEARCH_WINDOW``
         of more matches (each facet drops its own filter, so its matches may be
         more than the results)."""
-        self.facets  # noqa: B018 - reads the rows every facet counts
+        self.rows()  # reads the rows of every facet
         return any(len(rows) > settings.ARCHIVE_SEARCH_WINDOW for rows in self._rows.values())
 
     @property

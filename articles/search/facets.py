@@ -138,6 +138,11 @@ OWN_COLUMN_FACETS = {
     "year": ({"date_from", "date_to"}, lambda published, language: published and published.year),
     "dated": ({"dated"}, lambda published, language: "no" if published is None else "yes"),
 }
+# The filters each facet ignores (actors and places ignore none).
+FACET_BASES = [
+    frozenset({"source"}),
+    *(frozenset(ignores) for ignores, _ in OWN_COLUMN_FACETS.values()),
+]
 
 
 def own_column_counts(results):

@@ -149,7 +149,11 @@ class SQLiteSearchBackend:
     def counting_matches(self, parsed):
         return nullcontext()
 
-    def reading_newest(self, matches, candidates, parsed, limit):
+    def reading_plan(self, matches, candidates, parsed, limit, *, newest=True):
+        """None: SQLite's planner chooses well from its statistics."""
+        return None
+
+    def planned(self, plan):
         return nullcontext()
 
     def search_vectors(self, documents):
