@@ -208,8 +208,8 @@ class SearchResults:
         ``ARCHIVE_SEARCH_WINDOW`` matches, the ones it has read (exports rank
         them all).  Ranking reads every ranked match's tsvector: for "forces",
         572,166 of 1,000,000 articles on PostgreSQL, the first page's
-        statement took 4.7 s ranking them all, 0.35 s ranking the newest
-        10,000."""
+        statement took 4.7 s ranking them all, 0.35 s finding and ranking the
+        newest 10,000."""
         return self.sort == "relevance" and not self.has_every_row
 
     def counts_by_month(self):
@@ -238,10 +238,10 @@ class SearchResults:
             articles, self.requested_page, lambda n: self.url(page=n), count=pageable
         )
         if past_the_end and pageable < self.count:
+            further = " (sort newest first to page further)" if self.sort == "relevance" else ""
             self.notices.append(
-                f"Only the first {pageable:,} results can be paged through"
-                f"{' by relevance' if self.sort == 'relevance' else ''}; this is the last page. "
-                "Narrow the search to see the rest."
+                f"Only the first {pageable:,} results can be paged through{further}; "
+                "this is the last page. Narrow the search to see the rest."
             )
         elif past_the_end:
             pages = (
