@@ -3,7 +3,8 @@ source pages, and their indexes).  Each is a fixed number of SQL queries,
 however many articles there are; only published articles count anywhere."""
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import Actor, ActorMention, Article, Location, LocationMention, Source
 
@@ -11,6 +12,8 @@ RELATED_LIMIT = 5
 CO_MENTION_LIMIT = 10
 CO_MENTION_SAMPLE = 2000
 PUBLISHED = Article.Status.PUBLISHED
+UNPUBLISHED = [status for status in Article.Status.values if status != PUBLISHED]  # indexable
+MENTION_MODELS = {Actor: ActorMention, Location: LocationMention}
 
 
 def published_articles():
@@ -115,12 +118,26 @@ def related_articles(article, actor_ids, location_ids, limit=RELATED_LIMIT):
 
 
 def with_article_counts(queryset, relation="mentions"):
-    """Entities annotated with ``n``, the number of published articles for each."""
+    """Entities annotated with ``n``, the number of published articles for each.
+
+    An actor's or a place's is its mentions, counted off the mention index
+    alone, less its mentions in unpublished articles, found from those few:
+    joining every mention to its article to read the status took 602 ms for
+    the 30 places in Ukraine at 1,000,000 synthetic articles on PostgreSQL,
+    these two counts 11 ms."""
     if relation == "articles":
-        count = Count("articles", filter=Q(articles__status=PUBLISHED))
-    else:
-        count = Count(relation, filter=Q(**{f"{relation}__article__status": PUBLISHED}))
-    return queryset.annotate(n=count)
+        return queryset.annotate(n=Count("articles", filter=Q(articles__status=PUBLISHED)))
+    model = queryset.model
+    entity = model._meta.model_name
+    mentions = MENTION_MODELS[model].objects.filter(**{entity: OuterRef("pk")})
+    unpublished = mentions.filter(article__status__in=UNPUBLISHED)
+    return queryset.annotate(n=_count_of(mentions, entity) - _count_of(unpublished, entity))
+
+
+def _count_of(mentions, entity):
+    """The number of ``mentions`` (of the outer query's entity), as a subquery."""
+    counted = mentions.order_by().values(entity).annotate(n=Count("article")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def most_mentioned(model, limit):

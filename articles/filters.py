@@ -158,9 +158,12 @@ class ArticleFilter(django_filters.FilterSet):
                 )
                 key = (name, entity.pk)
                 if key not in self._mention_counts:
-                    self._mention_counts[key] = mentions.values("article_id")[
-                        : self.DRIVING_MENTIONS
-                    ].count()
+                    # No order: the mentions' default (most mentions first)
+                    # sorted all 728,000 of the busiest actor's at 1,000,000
+                    # articles before counting 10,000 (165 ms; unsorted 2 ms).
+                    self._mention_counts[key] = (
+                        mentions.order_by().values("article_id")[: self.DRIVING_MENTIONS].count()
+                    )
                 count = self._mention_counts[key]
                 if count < self.DRIVING_MENTIONS and (rarest is None or count < rarest[0]):
                     rarest = (count, name, entity, mentions)
