@@ -18,6 +18,7 @@ import math
 import re
 import statistics
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -148,21 +149,24 @@ _QMARK = re.compile(r"(?<!%)%s")
 
 
 def replay(statements):
-    """Run ``statements`` straight through the driver; returns the seconds."""
+    """Run ``statements`` straight through the driver, in one transaction (a
+    page's planner settings last the statements it sets them for: see
+    search/postgres.py); returns the seconds."""
     raw = connection.connection
     sqlite = connection.vendor == "sqlite"
     started = time.perf_counter()
-    cursor = raw.cursor()
-    for sql, params, many in statements:
-        if sqlite:
-            sql = _QMARK.sub("?", sql).replace("%%", "%")
-        if many:
-            cursor.executemany(sql, params)
-        else:
-            cursor.execute(sql, params or ())
-        if cursor.description:
-            cursor.fetchall()
-    cursor.close()
+    with nullcontext() if sqlite else raw.transaction():
+        cursor = raw.cursor()
+        for sql, params, many in statements:
+            if sqlite:
+                sql = _QMARK.sub("?", sql).replace("%%", "%")
+            if many:
+                cursor.executemany(sql, params)
+            else:
+                cursor.execute(sql, params or ())
+            if cursor.description:
+                cursor.fetchall()
+        cursor.close()
     return time.perf_counter() - started
 
 

@@ -474,17 +474,13 @@ BITMAP_PLAN = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "
 
 @contextmanager
 def _local_settings(values):
-    """Planner settings for the statements run inside: local to the open
-    transaction, and put back after them, or to a transaction of their own."""
-    assignments = "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in values)
-    names_values = [item for pair in values.items() for item in pair]
-    if not connection.in_atomic_block:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(assignments, names_values)
-            yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(assignments, names_values)
+    """Planner settings for the statements run inside, local to a transaction
+    (one of their own, unless one is open) and put back after them: the
+    statements after these plan as usual, in the same transaction or not."""
+    in_transaction = nullcontext() if connection.in_atomic_block else transaction.atomic()
+    with in_transaction, connection.cursor() as cursor:
+        assignments = ", ".join("set_config(%s, %s, true)" for _ in values)
+        cursor.execute(f"SELECT {assignments}", [item for pair in values.items() for item in pair])
         try:
             yield
         finally:
