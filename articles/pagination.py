@@ -59,6 +59,23 @@ def page_window(number, num_pages, around=2):
     return pages
 
 
+class InOrder:
+    """The articles of ``ids`` in that order, read a slice at a time (as
+    ``paginate`` slices a queryset); a slice past them is ``rest``'s, the
+    same articles and more in the same order, up to ``end``."""
+
+    def __init__(self, queryset, ids, rest, end):
+        self.queryset, self.ids, self.rest, self.end = queryset, ids, rest, end
+
+    def __getitem__(self, window):
+        window = slice(window.start, min(window.stop, self.end))
+        if window.stop > len(self.ids):
+            return self.rest[window]
+        chunk = self.ids[window]
+        found = self.queryset.in_bulk(chunk)
+        return [found[pk] for pk in chunk if pk in found]
+
+
 def paginate(queryset, number, url_for, *, size=None, count=None):
     """Page ``number`` of ``queryset`` (the last page if it is past the end) and
     whether it was past the end.  ``url_for(n)`` links page n; ``count``, when

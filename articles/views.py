@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from . import browsing
 from .merging import redirect_merged_or_404
 from .models import Actor, Alias, Article, Location, Source
-from .pagination import paginate, parse_page_number
+from .pagination import InOrder, paginate, parse_page_number
 from .search import search_articles
 from .search.highlight import has_mark, marked_html
 
@@ -133,8 +133,13 @@ def _entity_page(request, entity, template, extra=None):
     limit = settings.ARCHIVE_SEARCH_COUNT_LIMIT
     count = articles.order_by()[: limit + 1].count()
     months = articles.counts_by_month() if count <= settings.ARCHIVE_SEARCH_WINDOW else None
+    # The newest articles, read once for the first pages and the co-mentions:
+    # each of the three sorted all of the busiest actor's articles on SQLite
+    # (33 to 41 ms each at 100,000 synthetic articles).
+    newest = list(articles.values_list("pk", flat=True)[: browsing.CO_MENTION_SAMPLE])
+    shown = InOrder(browsing.published_articles(), newest, articles, min(count, limit))
     page, past_the_end = paginate(
-        articles, number, _page_url(QueryDict(mutable=True)), count=min(count, limit)
+        shown, number, _page_url(QueryDict(mutable=True)), count=min(count, limit)
     )
     problems = [problem] if problem else []
     if past_the_end and count > limit:
@@ -142,7 +147,7 @@ def _entity_page(request, entity, template, extra=None):
             f"Only the newest {limit:,} articles can be paged through here; "
             "search these articles to narrow them by date."
         )
-    actors, locations = browsing.co_mentioned(articles, exclude=entity)
+    actors, locations = browsing.co_mentioned(newest, exclude=entity)
     context = {
         "entity": entity,
         "page": page,

@@ -42,7 +42,7 @@ from ..models import (
     LocationMention,
     Source,
 )
-from ..pagination import paginate, parse_page_number
+from ..pagination import InOrder, paginate, parse_page_number
 from .aliases import expand_aliases
 from .facets import FACET_BASES, compute_facets
 from .highlight import has_mark, marked_html
@@ -393,23 +393,6 @@ class SearchResults:
         return [
             (key, label, self.url(sort=key), key == self.sort) for key, label in choices.items()
         ]
-
-
-class InOrder:
-    """The articles of ``ids`` in that order, read a slice at a time (as
-    ``paginate`` slices a queryset); a slice past them is ``rest``'s, the
-    same articles and more in the same order, up to ``end``."""
-
-    def __init__(self, queryset, ids, rest, end):
-        self.queryset, self.ids, self.rest, self.end = queryset, ids, rest, end
-
-    def __getitem__(self, window):
-        window = slice(window.start, min(window.stop, self.end))
-        if window.stop > len(self.ids):
-            return self.rest[window]
-        chunk = self.ids[window]
-        found = self.queryset.in_bulk(chunk)
-        return [found[pk] for pk in chunk if pk in found]
 
 
 def months_of(dates):
