@@ -14,6 +14,7 @@ import calendar
 import datetime
 import math
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.urls import reverse
@@ -40,13 +41,19 @@ class Series:
     params: QueryDict = field(default_factory=QueryDict)
 
     def month_url(self, month):
-        params = self.params.copy()
-        for name in ("date_from", "date_to", "page", SHARE_PARAM):
-            params.pop(name, None)
-        params["date_from"] = month.isoformat()
+        # Pairs rather than a copy of the QueryDict for each of a chart's bars.
+        pairs = [
+            (name, value)
+            for name, values in self.params.lists()
+            if name not in ("date_from", "date_to", "page", SHARE_PARAM)
+            for value in values
+        ]
         last_day = calendar.monthrange(month.year, month.month)[1]
-        params["date_to"] = month.replace(day=last_day).isoformat()
-        return f"{reverse('articles:search')}?{params.urlencode()}"
+        pairs += [
+            ("date_from", month.isoformat()),
+            ("date_to", month.replace(day=last_day).isoformat()),
+        ]
+        return f"{reverse('articles:search')}?{urlencode(pairs)}"
 
 
 @dataclass
