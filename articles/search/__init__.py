@@ -141,12 +141,18 @@ class SearchResults:
         facet (see ``facets.FACET_BASES``) are read together, by one plan."""
         active = self.filterset.active_names()
         if not self._rows:
+            plan, wanted = self._reading_plan, settings.ARCHIVE_SEARCH_WINDOW + 1
             order = OLDEST if self.sort == "oldest" else NEWEST
-            with self.backend.planned(self._reading_plan):
+            with self.backend.planned(plan and plan.settings):
                 for base in {frozenset(), *(base & active for base in FACET_BASES)}:
                     articles = self.filterset.filter_queryset(self.matched, skip=base)
                     found = articles.order_by(*order).values_list(*ROW_FIELDS)
-                    self._rows[base] = list(found[: settings.ARCHIVE_SEARCH_WINDOW + 1])
+                    rows = []
+                    if plan and plan.since:  # the newest are probably all since then
+                        rows = list(found.filter(published__gte=plan.since)[:wanted])
+                    if len(rows) < wanted:
+                        rows = list(found[:wanted])
+                    self._rows[base] = rows
         return self._rows[frozenset(skip) & active]
 
     @cached_property

@@ -30,12 +30,15 @@ the parser takes for spaces, one for one so that a headline can be turned back
 into the original text.  Both engines then split words the same way.
 """
 
+import datetime
 import re
 from contextlib import contextmanager, nullcontext, suppress
+from dataclasses import dataclass
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, Expression, FloatField
 
+from ..models import Article
 from .highlight import MARK_END, MARK_START, strip_marks
 from .query import STOPWORDS, AnyOf, Phrase, Word
 
@@ -295,8 +298,8 @@ class PostgresSearchBackend:
     def reading_plan(self, matches, candidates, parsed, limit, *, newest=True):
         """The plan for reading the newest ``limit`` of ``matches`` (the search
         page's rows; the oldest, unless ``newest``), ``candidates`` being the
-        articles under the same filters that the query's match is tested on;
-        for :meth:`planned`.
+        articles under the same filters that the query's match is tested on:
+        a :class:`ReadingPlan`, or None for the planner's own.
 
         There are two ways, and the planner prices them both wrong, for it
         does not know that testing a match outside the GIN index first reads
@@ -312,19 +315,25 @@ class PostgresSearchBackend:
         walk when the planner's estimate of the matches, squared, passes
         ``WALK_FACTOR`` times ``limit`` times the candidates (the walk's
         tests against the bitmap's reads, with the estimate's habit of
-        counting a word about twice, once for each configuration's stem)."""
+        counting a word about twice, once for each configuration's stem).
+
+        A bitmap read newest first tries the recent articles first (see
+        :class:`ReadingPlan`)."""
         positive = parsed.positive_nodes()
         if not positive:
             return None  # no match to test: the planner's plan is right
-        if not newest or any(_has_phrase(node) for node in positive):
-            return BITMAP_PLAN  # no index walks oldest first (NULLs last)
-        walk = _estimated_rows(matches) ** 2 >= (WALK_FACTOR * limit * _estimated_rows(candidates))
-        return WALK_PLAN if walk else BITMAP_PLAN
+        if not newest:
+            return ReadingPlan(BITMAP_PLAN)  # no index walks oldest first (NULLs last)
+        estimated = _estimated_rows(matches)
+        phrase = any(_has_phrase(node) for node in positive)
+        if not phrase and estimated**2 >= WALK_FACTOR * limit * _estimated_rows(candidates):
+            return ReadingPlan(WALK_PLAN)
+        return ReadingPlan(BITMAP_PLAN, since=_recent_enough(estimated, limit))
 
-    def planned(self, plan):
-        """A context in which statements are planned by ``plan`` (planner
-        settings, or None for the planner's own choice)."""
-        return _local_settings(plan) if plan else nullcontext()
+    def planned(self, settings):
+        """A context in which statements are planned with ``settings`` (a
+        plan's, or None for the planner's own choice)."""
+        return _local_settings(settings) if settings else nullcontext()
 
     def search_vectors(self, documents):
         """The search vectors of ``documents``, ``(language, title, lede, body)``
@@ -466,6 +475,24 @@ OWN_QUERY = (
 HEADLINE = "ts_headline(articles_search_config(language), articles_search_text({}), q, %s)"
 
 
+@dataclass(frozen=True)
+class ReadingPlan:
+    """Planner settings for reading a page's rows, and ``since``: a date from
+    which the newest of them are probably all published, or None.
+
+    Reading the newest of 67,189 matches (a medium word at 1,000,000
+    synthetic articles) by their bitmap read and sorted every one, 594 ms;
+    AND-ed with the bitmap of the articles published since a recent date,
+    the index of publication dates reads only those, 68 ms.  The date is
+    the one after which, were the matches spread evenly over time, there
+    would be ``RECENT_MARGIN`` times the rows wanted; when fewer are found
+    the rows are read again without it."""
+
+    settings: dict
+    since: datetime.date | None = None
+
+
+RECENT_MARGIN = 4
 WALK_FACTOR = 20
 WALK_PLAN = {"enable_bitmapscan": "off", "enable_seqscan": "off"}
 # work_mem: room to keep a big bitmap exact (see counting_matches).
@@ -488,6 +515,18 @@ def _local_settings(values):
                 "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = ANY(%s)",
                 [list(values)],
             )
+
+
+def _recent_enough(matches, limit):
+    """The ``since`` of a :class:`ReadingPlan` for about ``matches`` matches,
+    or None when it would leave out too few articles to be worth trying."""
+    published = Article.objects.published()
+    total = _estimated_rows(published)
+    newer = int(RECENT_MARGIN * limit * total / max(matches, 1))
+    if newer >= total // 2:
+        return None
+    dated = published.filter(published__isnull=False).order_by("-published")
+    return dated.values_list("published", flat=True)[newer : newer + 1].first()
 
 
 def _estimated_rows(queryset):

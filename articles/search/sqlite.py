@@ -153,7 +153,7 @@ class SQLiteSearchBackend:
         """None: SQLite's planner chooses well from its statistics."""
         return None
 
-    def planned(self, plan):
+    def planned(self, settings):
         return nullcontext()
 
     def search_vectors(self, documents):
