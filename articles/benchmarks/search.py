@@ -180,9 +180,14 @@ def explain(statements):
                 continue
             cursor.execute(prefix + sql, params)
             rows = cursor.fetchall()
-            lines = [" ".join(str(cell) for cell in row[-1:]) for row in rows]
+            lines = [_shortened(" ".join(str(cell) for cell in row[-1:])) for row in rows]
             plans.append({"sql": sql[:300], "plan": lines})
     return plans
+
+
+def _shortened(line, width=200):
+    """A plan's line cut to ``width``: a page passes thousands of ids in one."""
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None):
