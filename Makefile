@@ -7,7 +7,7 @@ DEMO_ENV := DEBUG=1
 # Management commands run with DEBUG=1 unless the environment has a SECRET_KEY.
 MANAGE := $(if $(SECRET_KEY),,$(DEMO_ENV)) $(BIN)/python manage.py
 
-.PHONY: demo demo-fixture test test-sqlite test-postgres lint install serve clean backup restore loadtest benchmark
+.PHONY: demo demo-fixture citation-js test test-sqlite test-postgres lint install serve clean backup restore loadtest benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,11 +46,16 @@ lint: install
 
 test: lint test-sqlite test-postgres
 
-test-sqlite: install
+# citation-js, the citation parser the export tests read our files with; its tests skip without npm.
+citation-js:
+	@if [ ! -d tests/citation_js/node_modules ] && command -v npm >/dev/null; then \
+		npm ci --prefix tests/citation_js --silent --no-audit --no-fund; fi
+
+test-sqlite: install citation-js
 	@echo "=== Test suite on SQLite ==="
 	$(BIN)/python -m pytest
 
-test-postgres: install
+test-postgres: install citation-js
 	@if $(BIN)/python scripts/postgres_reachable.py "$(PG_URL)"; then \
 		echo "=== Test suite on PostgreSQL ($(PG_URL)) ==="; \
 		DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest; \

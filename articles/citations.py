@@ -8,7 +8,10 @@ placeholder such as "n.d." or "Anonymous"; the reference manager or citation
 style decides how to show its absence.
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from .models import Source
 
@@ -37,6 +40,13 @@ CSL_TYPES = {
     Source.Kind.GOVERNMENT: "report",
 }
 CSL_DEFAULT = "webpage"
+
+# Lower-case words that begin a family name ("van der Berg", "de la Cruz", "al-Assad"):
+# kept in the family name, as reference managers expect.
+NAME_PARTICLE = re.compile(
+    r"van|von|der|den|de|del|della|di|da|das|dos|du|des|la|le|ten|ter|vom|zu|bin|ibn|al|el"
+)
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 # Characters that LaTeX reads as commands, and how to write them as text.
 LATEX_ESCAPES = str.maketrans(
@@ -73,6 +83,7 @@ class Citation:
     url: str = ""
     language: str = ""
     abstract: str = ""
+    accessed: object = field(default_factory=lambda: timezone.localdate())
 
     @classmethod
     def for_article(cls, article, archive_url):
@@ -115,6 +126,49 @@ def readable(citation):
     return " ".join(parts)
 
 
+@dataclass(frozen=True)
+class PersonName:
+    """A name split as reference managers want it; ``family`` alone for one word."""
+
+    family: str
+    given: str = ""
+    suffix: str = ""
+
+    @classmethod
+    def parse(cls, name):
+        """ "Jan van der Berg", "van der Berg, Jan", "Martin Luther King Jr." -> its parts."""
+        if "," in name:
+            family, _, rest = (part.strip() for part in name.partition(","))
+            given, _, suffix = (part.strip() for part in rest.partition(","))
+            if given.lower() in NAME_SUFFIXES:
+                given, suffix = "", given
+            return cls(family, given, suffix)
+        words = name.split()
+        suffix = ""
+        if len(words) > 2 and words[-1].lower() in NAME_SUFFIXES:
+            suffix = words.pop()
+        if len(words) == 1:
+            return cls(words[0], "", suffix)
+        start = len(words) - 1
+        for index, word in enumerate(words[1:-1], 1):
+            if NAME_PARTICLE.fullmatch(word):
+                start = index
+                break
+        return cls(" ".join(words[start:]), " ".join(words[:start]), suffix)
+
+    @property
+    def inverted(self):
+        """ "Family, Given, Suffix": RIS's form of a name."""
+        return ", ".join(filter(None, [self.family, self.given, self.suffix]))
+
+    @property
+    def bibtex(self):
+        """ "Family, Suffix, Given" ("von Last, Jr, First"): the form BibTeX reads unambiguously."""
+        if self.suffix:
+            return f"{self.family}, {self.suffix}, {self.given}"
+        return ", ".join(filter(None, [self.family, self.given]))
+
+
 def _join_names(names):
     if len(names) <= 2:
         return " and ".join(names)
@@ -125,20 +179,36 @@ def _long_date(day):
     return f"{day.day} {day:%B %Y}"
 
 
+def _protected_title(title):
+    """Braces around each word with a capital after the first word, so BibTeX styles
+    that lower-case titles keep proper nouns and acronyms as written ("{Kyiv}", "{F-16s}")."""
+    words = re.split(r"(\s+)", title.translate(LATEX_ESCAPES))
+    return "".join(
+        f"{{{word}}}" if index and any(ch.isupper() for ch in word) else word
+        for index, word in enumerate(words)
+    )
+
+
 def bibtex_entry(citation):
     entry_type, source_field = BIBTEX_TYPES.get(citation.source_kind, BIBTEX_DEFAULT)
     fields = [
-        ("title", citation.title),
-        ("author", " and ".join(citation.authors)),
+        ("author", " and ".join(PersonName.parse(name).bibtex for name in citation.authors)),
         (source_field, citation.source),
         ("year", citation.date and str(citation.date.year)),
         ("month", citation.date and f"{citation.date:%b}".lower()),
         ("date", citation.date and citation.date.isoformat()),
         ("langid", citation.language),
         ("abstract", citation.abstract),
-        ("note", citation.url and f"Archived at {citation.archive_url}"),
+        (
+            "note",
+            f"{ARCHIVE_NAME}" + (f", archived at {citation.archive_url}" if citation.url else ""),
+        ),
+        ("urldate", citation.accessed.isoformat()),
     ]
-    lines = [f"@{entry_type}{{{citation.key},"]
+    lines = [
+        f"@{entry_type}{{{citation.key},",
+        f"  title = {{{_protected_title(citation.title)}}},",
+    ]
     for name, value in fields:
         if value:
             written = value if name == "month" else "{" + value.translate(LATEX_ESCAPES) + "}"
@@ -152,7 +222,7 @@ def bibtex_entry(citation):
 
 def ris_record(citation):
     fields = [("TY", RIS_TYPES.get(citation.source_kind, RIS_DEFAULT)), ("TI", citation.title)]
-    fields += [("AU", name) for name in citation.authors]
+    fields += [("AU", PersonName.parse(name).inverted) for name in citation.authors]
     if citation.source:
         is_report = RIS_TYPES.get(citation.source_kind) == "RPRT"
         fields.append(("PB" if is_report else "T2", citation.source))
@@ -160,6 +230,7 @@ def ris_record(citation):
         fields += [("PY", str(citation.date.year)), ("DA", f"{citation.date:%Y/%m/%d}")]
     fields += [("UR", url) for url in dict.fromkeys([citation.link, citation.archive_url])]
     fields += [("LA", citation.language), ("AB", citation.abstract), ("ID", citation.key)]
+    fields += [("DB", ARCHIVE_NAME), ("Y2", f"{citation.accessed:%Y/%m/%d}")]
     lines = [f"{tag}  - {value}" for tag, value in fields if value]
     return "\n".join([*lines, "ER  - ", "", ""])
 
@@ -177,6 +248,9 @@ def csl_item(citation):
             "date-parts": [[citation.date.year, citation.date.month, citation.date.day]]
         }
     item["URL"] = citation.link
+    item["accessed"] = {
+        "date-parts": [[citation.accessed.year, citation.accessed.month, citation.accessed.day]]
+    }
     item["archive"] = ARCHIVE_NAME
     item["archive_location"] = citation.archive_url
     if citation.language:
@@ -187,6 +261,10 @@ def csl_item(citation):
 
 
 def _csl_name(name):
-    """A CSL name: family and given for a name of two or more words, else literal."""
-    given, _, family = name.rpartition(" ")
-    return {"family": family, "given": given} if given else {"literal": name}
+    """A CSL name: family (particles kept in it) and given, else literal for one word."""
+    parsed = PersonName.parse(name)
+    if not parsed.given:
+        return {"literal": name}
+    return {"family": parsed.family, "given": parsed.given} | (
+        {"suffix": parsed.suffix} if parsed.suffix else {}
+    )
