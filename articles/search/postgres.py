@@ -489,16 +489,16 @@ class PostgresSchema(SearchSchema):
         alias = self.connection.alias
         expected = {}
         with transaction.atomic(using=alias), self.connection.cursor() as cursor:
+            cursor.execute(LZ4_AVAILABLE)
+            compression = "l" if cursor.fetchone()[0] else ""
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            cost = MATCH_COST if cursor.fetchone()[0] else 1
             for (kind, name), statement in SCHEMA_OBJECTS.items():
                 stand_in = f"{name}_expected"
                 cursor.execute(re.sub(rf"\b{name}\b", stand_in, statement, count=1))
                 definition = _definition(cursor, kind, stand_in)
                 expected[f"{kind} {name}"] = definition.replace(stand_in, name)
             transaction.set_rollback(True, using=alias)
-            cursor.execute(LZ4_AVAILABLE)
-            compression = "l" if cursor.fetchone()[0] else ""
-            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            cost = MATCH_COST if cursor.fetchone()[0] else 1
         return {
             **expected,
             **{f"configuration {name}": name for name in ALL_CONFIGURATIONS},
