@@ -3,16 +3,13 @@ from django.db.models.signals import post_migrate
 
 
 def repair_search_index(sender, using, **kwargs):
-    """SQLite loses the search triggers when a migration rebuilds the article
-    table; put them back (see articles/search/sqlite.py)."""
+    """A migration may drop what the search index needs (SQLite loses its
+    triggers when a migration rebuilds the article table); put it back."""
     from django.db import connections
 
-    connection = connections[using]
-    if connection.vendor == "sqlite":
-        from .search import sqlite
+    from .search import get_engine
 
-        with connection.cursor() as cursor:
-            sqlite.repair(cursor)
+    get_engine(connections[using]).index.repair()
 
 
 class ArticlesConfig(AppConfig):

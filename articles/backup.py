@@ -47,6 +47,8 @@ from django.core.serializers.python import Deserializer
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from .search import get_engine
+
 FORMAT = "war-analysis-archive-backup"
 FORMAT_VERSION = 1
 BATCH_SIZE = 1000
@@ -117,28 +119,6 @@ def applied_migrations():
     return applied
 
 
-@contextmanager
-def read_snapshot():
-    """A transaction in which every query sees the database as it was at the
-    first one, while other processes go on writing."""
-    outermost = transaction.get_autocommit()
-    sqlite_mode = None
-    if outermost and connection.vendor == "sqlite":
-        # The settings begin transactions IMMEDIATE, taking the write lock; a
-        # reader needs only a plain (deferred) one to get WAL's snapshot.
-        connection.ensure_connection()
-        sqlite_mode, connection.transaction_mode = connection.transaction_mode, None
-    try:
-        with transaction.atomic():
-            if outermost and connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield
-    finally:
-        if sqlite_mode is not None:
-            connection.transaction_mode = sqlite_mode
-
-
 def _rows(model):
     natural_refs = [
         field.name
@@ -169,13 +149,17 @@ def export_archive(path):
     models = archive_models()
     try:
         compressed = path.suffix == ".gz"
-        with read_snapshot(), _open_for_writing(partial, compressed=compressed) as stream:
+        engine = get_engine()
+        with (
+            engine.index.consistent_reads(),
+            _open_for_writing(partial, compressed=compressed) as stream,
+        ):
             header = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
                 "archive_version": archive_version(),
                 "created": datetime.datetime.now(datetime.UTC).isoformat(),
-                "database": connection.vendor,
+                "database": engine.name,
                 "migrations": applied_migrations(),
                 "counts": {m._meta.label_lower: m._base_manager.count() for m in models},
             }

@@ -78,7 +78,7 @@ def _highlighting(request, article):
     if not request.GET.get("q"):
         return {**plain, "paragraphs": paragraphs}
     results = search_articles(_search_params(request))
-    marked = results.backend.highlight(article, results.parsed)
+    marked = results.highlight(article)
     context = {**plain, "paragraphs": paragraphs, "search": results, "query": results.parsed.text}
     if not marked:
         return context

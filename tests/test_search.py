@@ -2,6 +2,7 @@
 on (it runs twice: SQLite, then PostgreSQL).  The same queries must give the
 same articles on both engines."""
 
+import importlib
 from urllib.parse import urlencode
 
 import pytest
@@ -10,7 +11,7 @@ from django.db import connection, models
 from django.http import QueryDict
 
 from articles.models import Article
-from articles.search import NEWEST, ROW_FIELDS, get_backend, search_articles
+from articles.search import NEWEST, ROW_FIELDS, get_engine, search_articles
 
 from .search_corpus import build_corpus
 
@@ -366,7 +367,7 @@ def test_the_full_text_index_is_used(corpus):
     if connection.vendor == "postgresql":
         add_filler_articles()
     else:
-        get_backend().analyze()
+        get_engine().index.analyze()
     results = search_articles(QueryDict("q=kyiv&exact=1"))
     sql, params = results.queryset.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -436,7 +437,7 @@ def test_month_counts_of_a_word_most_articles_have_read_the_index(corpus):
     results = search_articles(QueryDict("q=routine"))
     assert sum(n for _, n in results.counts_by_month()) == 30000
     sql, params = results.queryset.order_by().values("pk").query.sql_with_params()
-    with results.backend.counting_matches(results.parsed), connection.cursor() as cursor:
+    with results.compiler.counting_matches(results.parsed), connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on articles_article_search_vector" in plan, plan
@@ -450,7 +451,7 @@ def test_a_page_reads_its_newest_matches_the_cheaper_way(corpus, settings):
     """A word most articles have: walking the newest-first index finds the
     window's matches after testing a few; a rarer word, or a phrase that
     every article with both words must be tested for: the GIN bitmap (see
-    PostgresSearchBackend.reading_plan)."""
+    PostgresQueryCompiler.reading_plan)."""
     settings.ARCHIVE_SEARCH_WINDOW = 100
     add_filler_articles(30000)
 
@@ -459,10 +460,10 @@ def test_a_page_reads_its_newest_matches_the_cheaper_way(corpus, settings):
         rows = results.queryset.order_by(*NEWEST).values("pk")[: results.window + 1]
         candidates = Article.objects.published()
         sql, params = rows.query.sql_with_params()
-        plan = results.backend.reading_plan(
+        plan = results.compiler.reading_plan(
             results.matched, candidates, results.parsed, results.window
         )
-        with results.backend.planned(plan.settings), connection.cursor() as cursor:
+        with results.compiler.planned(plan.settings), connection.cursor() as cursor:
             cursor.execute("EXPLAIN " + sql, params)
             return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -503,7 +504,9 @@ def test_a_page_tries_the_recent_articles_first_and_misses_none(corpus, settings
 def test_the_planner_knows_what_testing_a_vector_costs(db):
     """Migration 0009 prices ``@@`` (see MATCH_COST); undoing it restores
     PostgreSQL's own price."""
-    from articles.search.postgres import MATCH_COST, set_match_cost
+    from articles.search.postgres import MATCH_COST
+
+    migration = importlib.import_module("articles.migrations.0009_postgres_match_cost")
 
     def cost():
         with connection.cursor() as cursor:
@@ -511,8 +514,11 @@ def test_the_planner_knows_what_testing_a_vector_costs(db):
             return cursor.fetchone()[0]
 
     assert cost() == MATCH_COST
-    set_match_cost(connection, 1)
+    with connection.schema_editor() as editor:
+        migration.reset_cost(None, editor)
     try:
         assert cost() == 1
     finally:
-        set_match_cost(connection, MATCH_COST)
+        with connection.schema_editor() as editor:
+            migration.set_cost(None, editor)
+    assert cost() == MATCH_COST

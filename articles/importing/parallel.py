@@ -5,7 +5,7 @@ perfectly; writing is not.  A big run hands batches of records to worker
 processes (started with "spawn", so they share no database connection with
 the main process) and writes their results in order.  Workers also ask the
 database for the search vectors of the articles they prepare, where the
-backend computes them apart from the insert (PostgreSQL), in sessions of
+engine computes them apart from the insert (PostgreSQL), in sessions of
 their own that run beside the writer's.  This module imports no Django code
 at load time: a fresh worker sets Django up first.
 """
@@ -34,7 +34,7 @@ def prepare_batch(raws, analyse_records=True, gazetteer=None, archived=None, vec
     in order, and the warnings preparing them raised.  ``archived``: the text
     hash the archive holds for a record's key (URL or file); a record that
     still has it is unchanged and needs no analysis.  ``vectors``: also get
-    the search vectors of the analysed records, where the backend has them."""
+    the search vectors of the analysed records, where the engine has them."""
     from .readers import Rejection
     from .records import RecordError, analyse, prepare
 
@@ -59,10 +59,10 @@ def prepare_batch(raws, analyse_records=True, gazetteer=None, archived=None, vec
 def _add_search_vectors(prepared):
     from django.db import DatabaseError
 
-    from ..search import get_backend
+    from ..search import get_engine
 
     try:
-        vectors = get_backend().search_vectors(
+        vectors = get_engine().index.search_vectors(
             [(p.language, p.title, p.lede, p.body) for p in prepared]
         )
     except DatabaseError:

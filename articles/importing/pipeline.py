@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from ..linking import Gazetteer
-from ..search import get_backend
+from ..search import get_engine
 from .parallel import Preparer
 from .readers import (
     FileRejected,
@@ -147,9 +147,9 @@ def import_paths(
                 setattr(report, outcome.action, getattr(report, outcome.action) + 1)
         batch.clear()
 
-    backend = get_backend()
+    index = get_engine().index
     try:
-        with backend.bulk_writing(), transaction.atomic() if dry_run else nullcontext():
+        with index.bulk_writing(), transaction.atomic() if dry_run else nullcontext():
             writer = BatchWriter(gazetteer, sources)
             for item in walk(paths):
                 if isinstance(item, tuple):
@@ -205,7 +205,7 @@ def import_paths(
             )
     if not (dry_run or report.aborted) and (report.created or report.updated):
         # Search plans depend on the planner's statistics (0.2 s at 100,000 articles).
-        backend.analyze()
+        index.analyze()
     if writer is not None:
         report.mentions = writer.mentions
         report.suggestions = writer.book.names

@@ -75,7 +75,7 @@ class Prepared:
     source_id: int | None = None
     notes: list = field(default_factory=list)
     analysis: "Analysis | None" = None
-    search_vector: str | None = None  # see PostgresSearchBackend.search_vectors
+    search_vector: str | None = None  # see SearchIndex.search_vectors
 
     @property
     def key(self):

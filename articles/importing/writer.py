@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ..models import ActorMention, Article, LocationMention
+from ..search import get_engine
 from .records import analyse
 from .suggestions import SuggestionBook, suggestion_text
 
@@ -74,6 +75,7 @@ class SlugAllocator:
 
     def __init__(self):
         self.next_number = {}  # stem -> the next number this run will give it
+        self.index = get_engine().index
 
     def allocate(self, titles):
         bases = [slugify(title)[:SLUG_MAX].strip("-") or "article" for title in titles]
@@ -109,62 +111,9 @@ class SlugAllocator:
             slugs.append(slug)
         return slugs
 
-    @staticmethod
-    def _numbered(stem):
-        """Articles whose slug starts with ``stem-``.  SQLite cannot read a
-        ``LIKE … ESCAPE`` off an index and scanned every slug for each taken
-        headline; slugs between ``stem-`` and ``stem.`` in its binary order are
-        the same articles, read from the index.  PostgreSQL orders by its
-        collation, but reads the LIKE from its pattern index."""
-        if connection.vendor == "sqlite":
-            return Article.objects.filter(slug__gte=f"{stem}-", slug__lt=f"{stem}.")
-        return Article.objects.filter(slug__startswith=f"{stem}-")
-
-
-def _copy_articles(articles, vectors):
-    """Insert new articles with their search vectors (PostgreSQL, where
-    :func:`_insert` COPYs), with ids drawn from the table's sequence
-    beforehand, since COPY returns none.  Sets each article's pk; returns the
-    articles."""
-    fields = [field for field in Article._meta.concrete_fields if not field.primary_key]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('articles_article', 'id')) "
-            "FROM generate_series(1, %s)",
-            [len(articles)],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
-    rows = []
-    for pk, article, vector in zip(ids, articles, vectors, strict=True):
-        article.pk = pk
-        values = [
-            field.get_db_prep_save(getattr(article, field.attname), connection) for field in fields
-        ]
-        rows.append([pk, *values, vector])
-    columns = ["id", *(field.column for field in fields), "search_vector"]
-    _insert(Article._meta.db_table, columns, rows)
-    return articles
-
-
-def _insert(table, columns, rows):
-    """Insert plain rows (mentions, the ledger's digests): for tens of
-    thousands of mentions a batch, model instances would cost more than the
-    database's work.  PostgreSQL takes them by COPY, which costs it and us a
-    fraction of one INSERT a row (the mentions of 20,000 synthetic articles:
-    1.5 s of our time and 0.8 s of the server's as INSERTs)."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    target = f"{quote(table)} ({', '.join(map(quote, columns))})"
-    with connection.wrap_database_errors, connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {target} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(columns))})", rows
-            )
+    def _numbered(self, stem):
+        """Articles whose slug starts with ``stem-``, read off the slug index."""
+        return Article.objects.filter(self.index.starting_with("slug", f"{stem}-"))
 
 
 class RunLedger:
@@ -176,6 +125,7 @@ class RunLedger:
     TABLE = "import_run_seen"
 
     def __init__(self):
+        self.index = get_engine().index
         try:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -203,7 +153,7 @@ class RunLedger:
 
     def add(self, digests):
         """Record digests that are not in the ledger yet."""
-        _insert(self.TABLE, ["digest"], [(digest,) for digest in digests])
+        self.index.insert_rows(self.TABLE, ["digest"], [(digest,) for digest in digests])
 
     def close(self):
         # A connection that broke mid-run drops its temporary table with it.
@@ -218,6 +168,7 @@ class BatchWriter:
         self.slugs = SlugAllocator()
         self.book = SuggestionBook(gazetteer)
         self.ledger = RunLedger()
+        self.index = get_engine().index
         self.mentions = 0
 
     def close(self):
@@ -375,9 +326,7 @@ class BatchWriter:
             for p, slug in zip(creates, slugs, strict=True)
         ]
         vectors = [p.search_vector for p in creates]
-        if connection.vendor == "postgresql" and all(vectors):
-            return _copy_articles(articles, vectors)
-        return Article.objects.bulk_create(articles)
+        return self.index.insert_articles(articles, vectors)
 
     def _update(self, updates, now):
         """Update changed articles in place (same slug, same URL); returns
@@ -431,7 +380,7 @@ class BatchWriter:
             (ActorMention, "actor_id", actor_rows),
             (LocationMention, "location_id", location_rows),
         ):
-            _insert(model._meta.db_table, ["article_id", entity, "count"], rows)
+            self.index.insert_rows(model._meta.db_table, ["article_id", entity, "count"], rows)
         self.mentions += len(actor_rows) + len(location_rows)
         for article, old_text, _ in updated:
             self.book.add(article.slug, old_text, sign=-1)

@@ -16,9 +16,9 @@ Parameters (all optional, all plain GET): ``q``; ``source``, ``actor``,
 spelling expansion); ``page``.
 
 The engine is the database's: PostgreSQL (tsvector and GIN) or SQLite (FTS5),
-behind the same few methods (``filter``, ``rank_order``, ``snippets``,
-``highlight``).  Bad parameters never raise: each is left out and described in
-``errors``; the rest of the search still runs.
+each implementing the contract in ``base.py``; ``ENGINES`` names them.  Bad
+parameters never raise: each is left out and described in ``errors``; the
+rest of the search still runs.
 """
 
 from collections import Counter
@@ -31,6 +31,7 @@ from django.db import connection
 from django.db.models import F, Prefetch
 from django.http import QueryDict
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 
 from ..filters import ArticleFilter
@@ -57,16 +58,21 @@ OLDEST = [F("published").asc(nulls_last=True), "created", "pk"]
 ROW_FIELDS = ("pk", "published", "source_id", "language")
 
 
-def get_backend():
-    if connection.vendor == "postgresql":
-        from .postgres import PostgresSearchBackend
+# The search engine of each database, by ``connection.vendor``.
+ENGINES = {
+    "postgresql": "articles.search.postgres.PostgresEngine",
+    "sqlite": "articles.search.sqlite.SQLiteEngine",
+}
 
-        return PostgresSearchBackend()
-    if connection.vendor == "sqlite":
-        from .sqlite import SQLiteSearchBackend
 
-        return SQLiteSearchBackend()
-    raise ImproperlyConfigured(f"Search supports PostgreSQL and SQLite, not {connection.vendor}.")
+def get_engine(using=None):
+    """The search engine (see ``base.SearchEngine``) of ``using``, a
+    connection (the default one unless given)."""
+    using = using or connection
+    if using.vendor not in ENGINES:
+        supported = " and ".join(sorted(ENGINES))
+        raise ImproperlyConfigured(f"Search supports {supported}, not {using.vendor}.")
+    return import_string(ENGINES[using.vendor])(using)
 
 
 def search_articles(params):
@@ -91,7 +97,7 @@ class SearchResults:
     def __init__(self, params):
         self.params = _as_querydict(params)
         self.errors, self.notices = [], []
-        self.backend = get_backend()
+        self.compiler = get_engine().query  # the query part of the engine
 
         self.parsed = parse_query(self.params.get("q", ""))
         self.notices += self.parsed.notes
@@ -114,7 +120,7 @@ class SearchResults:
         self.requested_page, problem = parse_page_number(self.params.get("page"))
         if problem:
             self.errors.append(problem)
-        self.matched = self.backend.filter(published, self.parsed)
+        self.matched = self.compiler.filter(published, self.parsed)
         self._rows = {}  # see rows()
         self.queryset = self.filterset.filter_queryset(self.matched).order_by(*self._ordering())
 
@@ -122,7 +128,7 @@ class SearchResults:
         if self.sort == "oldest":
             return OLDEST
         if self.sort == "relevance":
-            return [*self.backend.rank_order(self.parsed), *NEWEST]
+            return [*self.compiler.rank_order(self.parsed), *NEWEST]
         return NEWEST
 
     # What the page shows --------------------------------------------------
@@ -143,7 +149,7 @@ class SearchResults:
         if not self._rows:
             plan, wanted = self._reading_plan, settings.ARCHIVE_SEARCH_WINDOW + 1
             order = OLDEST if self.sort == "oldest" else NEWEST
-            with self.backend.planned(plan and plan.settings):
+            with self.compiler.planned(plan and plan.settings):
                 for base in {frozenset(), *(base & active for base in FACET_BASES)}:
                     articles = self.filterset.filter_queryset(self.matched, skip=base)
                     found = articles.order_by(*order).values_list(*ROW_FIELDS)
@@ -157,10 +163,10 @@ class SearchResults:
 
     @cached_property
     def _reading_plan(self):
-        """How the database reads the rows (see the backend's reading_plan):
+        """How the database reads the rows (see the engine's reading_plan):
         decided for the results, and kept for the facets' rows, which differ
         from them by a filter."""
-        return self.backend.reading_plan(
+        return self.compiler.reading_plan(
             self.filterset.filter_queryset(self.matched),
             self.filterset.filter_queryset(Article.objects.published()),
             self.parsed,
@@ -179,7 +185,7 @@ class SearchResults:
         ``ARCHIVE_SEARCH_COUNT_LIMIT`` (see ``count_is_capped``)."""
         if self.has_every_row:
             return len(self.rows())
-        with self.backend.counting_matches(self.parsed):
+        with self.compiler.counting_matches(self.parsed):
             return self.queryset.order_by()[: settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1].count()
 
     @property
@@ -224,7 +230,7 @@ class SearchResults:
         newest only)."""
         if self.has_every_row:
             return months_of(published for _, published, _, _ in self.rows())
-        with self.backend.counting_matches(self.parsed):
+        with self.compiler.counting_matches(self.parsed):
             return self.queryset.counts_by_month()
 
     @cached_property
@@ -236,7 +242,7 @@ class SearchResults:
         ids = [row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_WINDOW]]
         shown = Article.objects.select_related("source").prefetch_related(*mention_prefetches())
         if self.sort == "relevance":
-            articles = self.backend.rankable(shown.filter(pk__in=IdList(ids)), self.parsed)
+            articles = self.compiler.rankable(shown.filter(pk__in=IdList(ids)), self.parsed)
             articles, pageable = articles.order_by(*self._ordering()), len(ids)
         else:
             rest = self.queryset.select_related("source").prefetch_related(*mention_prefetches())
@@ -260,7 +266,7 @@ class SearchResults:
 
     def _decorate(self, articles):
         """Headline and snippet with the matches marked, main actors and places."""
-        snippets = self.backend.snippets([a.pk for a in articles], self.parsed)
+        snippets = self.compiler.snippets([a.pk for a in articles], self.parsed)
         for article in articles:
             title, lede, body = snippets.get(article.pk, (None, None, None))
             article.title_html = marked_html(title) if has_mark(title) else escape(article.title)
@@ -290,6 +296,12 @@ class SearchResults:
         if self.exact:
             params["exact"] = "1"
         return f"{article.get_absolute_url()}?{params.urlencode()}"
+
+    def highlight(self, article):
+        """The article's headline, lede and body with every match of the
+        query's positive terms marked (see ``highlight.marked_html``), or
+        None when none of them occurs."""
+        return self.compiler.highlight(article, self.parsed)
 
     @cached_property
     def facets(self):

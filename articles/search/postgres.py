@@ -35,10 +35,11 @@ import re
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import BooleanField, Expression, FloatField
 
 from ..models import Article
+from .base import QueryCompiler, SearchEngine, SearchIndex, SearchSchema
 from .highlight import MARK_END, MARK_START, strip_marks
 from .query import STOPWORDS, AnyOf, Phrase, Word
 
@@ -63,7 +64,18 @@ def _sql_literal(text):
     return "'" + text.replace("'", "''") + "'"
 
 
-def search_text_function():
+def _search_config_function():
+    cases = "\n".join(
+        f"WHEN {_sql_literal(language)} THEN {_sql_literal(name)}"
+        for language, name in CONFIGURATIONS.items()
+    )
+    return f"""CREATE FUNCTION articles_search_config(language text) RETURNS regconfig
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE
+            AS $$ SELECT (CASE language {cases}
+                          ELSE {_sql_literal(FALLBACK_CONFIGURATION)} END)::regconfig $$"""
+
+
+def _search_text_function():
     """``articles_search_text(text)``: the text with each glue punctuation mark
     replaced by its placeholder.  One ``replace()`` a mark rather than one
     ``translate()``: PostgreSQL's translate compares every character of a
@@ -75,6 +87,10 @@ def search_text_function():
     return f"""CREATE OR REPLACE FUNCTION articles_search_text(text) RETURNS text
         LANGUAGE sql IMMUTABLE PARALLEL SAFE
         AS $$ SELECT {expression} $$"""
+
+
+SEARCH_CONFIG_FUNCTION = _search_config_function()
+SEARCH_TEXT_FUNCTION = _search_text_function()
 
 
 # An article's search vector.  The first million characters of a body are
@@ -90,7 +106,7 @@ SEARCH_VECTOR_FUNCTION = """CREATE OR REPLACE FUNCTION
                                  articles_search_text(left(body, 1000000))), 'C') $$"""
 # The trigger computes the vector of every article written, except of a new
 # one that arrives with its vector: an import's preparing workers compute
-# those beforehand (see PostgresSearchBackend.search_vectors).
+# those beforehand (see PostgresIndex.search_vectors).
 SEARCH_VECTOR_TRIGGER_FUNCTION = """CREATE OR REPLACE FUNCTION
     articles_article_search_vector_update() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -111,10 +127,7 @@ SEARCH_VECTOR_TRIGGER_FUNCTION = """CREATE OR REPLACE FUNCTION
 LZ4_AVAILABLE = (
     "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
 )
-USE_LZ4 = (
-    "ALTER TABLE articles_article ALTER COLUMN search_vector SET COMPRESSION lz4, "
-    "ALTER COLUMN body SET COMPRESSION lz4"
-)
+LZ4_COLUMNS = ("body", "search_vector")
 
 
 # What the planner is told a test of ``tsvector @@ tsquery`` costs, in units of
@@ -127,71 +140,12 @@ USE_LZ4 = (
 MATCH_COST = 100
 
 
-def set_match_cost(connection, cost):
-    """Set the planner's cost of ``@@`` in this database.  Only a superuser
-    may alter a built-in function; where the migration's role may not, the
-    search works as before, with the planner's default."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        if cursor.fetchone()[0]:
-            cursor.execute(f"ALTER FUNCTION ts_match_vq(tsvector, tsquery) COST {int(cost)}")
-
-
-def _install_statements():
-    configurations = "\n".join(
-        f"WHEN {_sql_literal(language)} THEN {_sql_literal(name)}"
-        for language, name in CONFIGURATIONS.items()
-    )
-    return [
-        "CREATE EXTENSION IF NOT EXISTS unaccent",
-        # Snowball stemmers without their stopword lists: stopwords stay in the
-        # index so that "Institute for the Study of War" is an exact phrase.
-        "CREATE TEXT SEARCH DICTIONARY articles_english_stem "
-        "(TEMPLATE = snowball, Language = english)",
-        "CREATE TEXT SEARCH DICTIONARY articles_russian_stem "
-        "(TEMPLATE = snowball, Language = russian)",
-        "CREATE TEXT SEARCH CONFIGURATION articles_english (COPY = english)",
-        "ALTER TEXT SEARCH CONFIGURATION articles_english ALTER MAPPING FOR asciiword, "
-        "asciihword, hword_asciipart WITH articles_english_stem",
-        "ALTER TEXT SEARCH CONFIGURATION articles_english ALTER MAPPING FOR word, hword, "
-        "hword_part WITH unaccent, articles_english_stem",
-        "CREATE TEXT SEARCH CONFIGURATION articles_russian (COPY = russian)",
-        "ALTER TEXT SEARCH CONFIGURATION articles_russian ALTER MAPPING FOR asciiword, "
-        "asciihword, hword_asciipart WITH articles_english_stem",
-        "ALTER TEXT SEARCH CONFIGURATION articles_russian ALTER MAPPING FOR word, hword, "
-        "hword_part WITH unaccent, articles_russian_stem",
-        "CREATE TEXT SEARCH CONFIGURATION articles_simple (COPY = simple)",
-        "ALTER TEXT SEARCH CONFIGURATION articles_simple ALTER MAPPING FOR word, hword, "
-        "hword_part WITH unaccent, simple",
-        f"""CREATE FUNCTION articles_search_config(language text) RETURNS regconfig
-            LANGUAGE sql IMMUTABLE PARALLEL SAFE
-            AS $$ SELECT (CASE language {configurations}
-                          ELSE {_sql_literal(FALLBACK_CONFIGURATION)} END)::regconfig $$""",
-        search_text_function(),
-        "ALTER TABLE articles_article ADD COLUMN search_vector tsvector",
-        SEARCH_VECTOR_FUNCTION,
-        SEARCH_VECTOR_TRIGGER_FUNCTION,
-        """CREATE TRIGGER articles_article_search_vector
+SEARCH_VECTOR_TRIGGER = """CREATE TRIGGER articles_article_search_vector
             BEFORE INSERT OR UPDATE OF title, lede, body, language ON articles_article
-            FOR EACH ROW EXECUTE FUNCTION articles_article_search_vector_update()""",
-        "UPDATE articles_article SET title = title",
-        "CREATE INDEX articles_article_search_vector ON articles_article USING gin (search_vector)",
-    ]
-
-
-INSTALL = _install_statements()
-UNINSTALL = [
-    "DROP INDEX IF EXISTS articles_article_search_vector",
-    "DROP TRIGGER IF EXISTS articles_article_search_vector ON articles_article",
-    "DROP FUNCTION IF EXISTS articles_article_search_vector_update()",
-    "ALTER TABLE articles_article DROP COLUMN IF EXISTS search_vector",
-    "DROP FUNCTION IF EXISTS articles_search_vector(text, text, text, text)",
-    "DROP FUNCTION IF EXISTS articles_search_text(text)",
-    "DROP FUNCTION IF EXISTS articles_search_config(text)",
-    *(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {name}" for name in ALL_CONFIGURATIONS),
-    "DROP TEXT SEARCH DICTIONARY IF EXISTS articles_english_stem",
-    "DROP TEXT SEARCH DICTIONARY IF EXISTS articles_russian_stem",
-]
+            FOR EACH ROW EXECUTE FUNCTION articles_article_search_vector_update()"""
+SEARCH_VECTOR_INDEX = (
+    "CREATE INDEX articles_article_search_vector ON articles_article USING gin (search_vector)"
+)
 
 
 # Newest first is the order of browsing and of "sort: newest".  PostgreSQL cannot
@@ -201,17 +155,18 @@ UNINSTALL = [
 # articles).  SQLite sorts NULLs last in DESC order and uses that index already.
 CREATE_NEWEST_INDEX = """CREATE INDEX articles_article_newest ON articles_article
     (published DESC NULLS LAST, created DESC, id DESC) WHERE status = 'published'"""
-DROP_NEWEST_INDEX = "DROP INDEX IF EXISTS articles_article_newest"
 
-
-def install(cursor):
-    for statement in INSTALL:
-        cursor.execute(statement)
-
-
-def uninstall(cursor):
-    for statement in UNINSTALL:
-        cursor.execute(statement)
+# The functions, trigger and indexes of the search, by kind and name: the
+# migrations create them (0002, 0005, 0008), and PostgresSchema compares.
+SCHEMA_OBJECTS = {
+    ("function", "articles_search_config"): SEARCH_CONFIG_FUNCTION,
+    ("function", "articles_search_text"): SEARCH_TEXT_FUNCTION,
+    ("function", "articles_search_vector"): SEARCH_VECTOR_FUNCTION,
+    ("function", "articles_article_search_vector_update"): SEARCH_VECTOR_TRIGGER_FUNCTION,
+    ("trigger", "articles_article_search_vector"): SEARCH_VECTOR_TRIGGER,
+    ("index", "articles_article_search_vector"): SEARCH_VECTOR_INDEX,
+    ("index", "articles_article_newest"): CREATE_NEWEST_INDEX,
+}
 
 
 def _lexeme(word, prefix=False):
@@ -278,9 +233,7 @@ class ArticleSQL(Expression):
         return self.template.replace("{table}", table), self.params
 
 
-class PostgresSearchBackend:
-    vendor = "postgresql"
-
+class PostgresQueryCompiler(QueryCompiler):
     def counting_matches(self, parsed):
         """Plans for a statement that counts matches (the capped count, the
         month counts): through the GIN index.  When most articles match,
@@ -324,69 +277,15 @@ class PostgresSearchBackend:
             return None  # no match to test: the planner's plan is right
         if not newest:
             return ReadingPlan(BITMAP_PLAN)  # no index walks oldest first (NULLs last)
-        estimated = _estimated_rows(matches)
+        estimated = _estimated_rows(self.connection, matches)
         phrase = any(_has_phrase(node) for node in positive)
-        if not phrase and estimated**2 >= WALK_FACTOR * limit * _estimated_rows(candidates):
+        candidates = _estimated_rows(self.connection, candidates)
+        if not phrase and estimated**2 >= WALK_FACTOR * limit * candidates:
             return ReadingPlan(WALK_PLAN)
-        return ReadingPlan(BITMAP_PLAN, since=_recent_enough(estimated, limit))
+        return ReadingPlan(BITMAP_PLAN, since=_recent_enough(self.connection, estimated, limit))
 
     def planned(self, settings):
-        """A context in which statements are planned with ``settings`` (a
-        plan's, or None for the planner's own choice)."""
-        return _local_settings(settings) if settings else nullcontext()
-
-    def search_vectors(self, documents):
-        """The search vectors of ``documents``, ``(language, title, lede, body)``
-        tuples, as text, for articles about to be inserted.
-
-        Computing an article's vector is about half of the database's work
-        to insert it (0.45 ms of CPU for a synthetic article of 600 words,
-        reading it back from text 0.07 ms).  An import's preparing workers
-        ask for the vectors of their batches in sessions of their own, on the
-        other core, while the writer inserts the batch before; the trigger
-        then keeps the vector an insert brings."""
-        if not documents:
-            return []
-        columns = [list(column) for column in zip(*documents, strict=True)]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT articles_search_vector(d.language, d.title, d.lede, d.body)::text "
-                "FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) "
-                "WITH ORDINALITY AS d(language, title, lede, body, n) ORDER BY d.n",
-                columns,
-            )
-            return [vector for (vector,) in cursor.fetchall()]
-
-    @contextmanager
-    def bulk_writing(self):
-        """Settings for a connection that writes many articles (an import).
-
-        A GIN index queues new entries in a pending list and merges the list
-        into the index when it outgrows ``gin_pending_list_limit``, sorting it
-        in ``work_mem``; bigger merges cost less an entry (20,000 synthetic
-        articles in batches of 500: 4.2 s of index work with the defaults of
-        4 MB each, 2.6 s with these).  Searches read the whole pending list,
-        so :meth:`analyze`, which an import ends with, empties it."""
-        with connection.cursor() as cursor:
-            cursor.execute("SET gin_pending_list_limit = '16MB'")
-            cursor.execute("SET work_mem = '64MB'")
-        try:
-            yield
-        finally:
-            with suppress(DatabaseError), connection.cursor() as cursor:  # a lost connection
-                cursor.execute("RESET gin_pending_list_limit")
-                cursor.execute("RESET work_mem")
-
-    def analyze(self):
-        """After a bulk write: merge the GIN index's pending list (see
-        :meth:`bulk_writing`) and gather the planner's statistics, rather than
-        wait for autovacuum to notice: the first searches after a big import
-        read a tidy index and plan with fresh statistics."""
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT gin_clean_pending_list('articles_article_search_vector')")
-            cursor.execute(
-                "ANALYZE articles_article, articles_actormention, articles_locationmention"
-            )
+        return _local_settings(self.connection, settings) if settings else nullcontext()
 
     def _condition(self, template, params):
         return ArticleSQL(template, params, BooleanField())
@@ -414,12 +313,6 @@ class PostgresSearchBackend:
         )
         return [rank.desc()]
 
-    def rankable(self, queryset, parsed):
-        """``queryset``, matches already, made ready for ``rank_order``: as it
-        is, for ts_rank reads the vectors alone.  Matching again would test the
-        match once more, for every article it ranks."""
-        return queryset
-
     def snippets(self, article_ids, parsed):
         """``{id: (marked headline, marked lede, marked body fragments)}`` for the
         articles on a page, in one query: ts_headline runs on these rows only,
@@ -441,7 +334,7 @@ class PostgresSearchBackend:
             "MaxFragments=2, MaxWords=20, MinWords=8, ShortWord=0, "
             f'FragmentDelimiter=" … ", {marks}',
         ]
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(statement, [*options, compile_node(node), list(article_ids)])
             rows = cursor.fetchall()
         snippets = {}
@@ -461,7 +354,7 @@ class PostgresSearchBackend:
             f"{HEADLINE.format('body')} FROM {OWN_QUERY} WHERE id = %s AND search_vector @@ q"
         )
         options = f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_END}"
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(statement, [options] * 3 + [compile_node(node), article.pk])
             row = cursor.fetchone()
         return _restore(row) if row else None
@@ -473,6 +366,188 @@ OWN_QUERY = (
     "articles_article, LATERAL (SELECT to_tsquery(articles_search_config(language), %s)) AS own(q)"
 )
 HEADLINE = "ts_headline(articles_search_config(language), articles_search_text({}), q, %s)"
+
+
+class PostgresIndex(SearchIndex):
+    def search_vectors(self, documents):
+        """The search vectors of ``documents``, ``(language, title, lede, body)``
+        tuples, as text, for articles about to be inserted.
+
+        Computing an article's vector is about half of the database's work
+        to insert it (0.45 ms of CPU for a synthetic article of 600 words,
+        reading it back from text 0.07 ms).  An import's preparing workers
+        ask for the vectors of their batches in sessions of their own, on the
+        other core, while the writer inserts the batch before; the trigger
+        then keeps the vector an insert brings."""
+        if not documents:
+            return []
+        columns = [list(column) for column in zip(*documents, strict=True)]
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT articles_search_vector(d.language, d.title, d.lede, d.body)::text "
+                "FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) "
+                "WITH ORDINALITY AS d(language, title, lede, body, n) ORDER BY d.n",
+                columns,
+            )
+            return [vector for (vector,) in cursor.fetchall()]
+
+    @contextmanager
+    def bulk_writing(self):
+        """Settings for a connection that writes many articles (an import).
+
+        A GIN index queues new entries in a pending list and merges the list
+        into the index when it outgrows ``gin_pending_list_limit``, sorting it
+        in ``work_mem``; bigger merges cost less an entry (20,000 synthetic
+        articles in batches of 500: 4.2 s of index work with the defaults of
+        4 MB each, 2.6 s with these).  Searches read the whole pending list,
+        so :meth:`analyze`, which an import ends with, empties it."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET gin_pending_list_limit = '16MB'")
+            cursor.execute("SET work_mem = '64MB'")
+        try:
+            yield
+        finally:
+            with suppress(DatabaseError), self.connection.cursor() as cursor:  # a lost connection
+                cursor.execute("RESET gin_pending_list_limit")
+                cursor.execute("RESET work_mem")
+
+    def analyze(self):
+        """After a bulk write: merge the GIN index's pending list (see
+        :meth:`bulk_writing`) and gather the planner's statistics, rather than
+        wait for autovacuum to notice: the first searches after a big import
+        read a tidy index and plan with fresh statistics."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list('articles_article_search_vector')")
+            cursor.execute(
+                "ANALYZE articles_article, articles_actormention, articles_locationmention"
+            )
+
+    def insert_rows(self, table, columns, rows):
+        """By COPY, which costs PostgreSQL and us a fraction of one INSERT a
+        row (the mentions of 20,000 synthetic articles: 1.5 s of our time and
+        0.8 s of the server's as INSERTs)."""
+        if not rows:
+            return
+        quote = self.connection.ops.quote_name
+        target = f"{quote(table)} ({', '.join(map(quote, columns))})"
+        with (
+            self.connection.wrap_database_errors,
+            self.connection.cursor() as cursor,
+            cursor.copy(f"COPY {target} FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
+    def insert_articles(self, articles, vectors):
+        """By COPY when every article brings its vector (see
+        :meth:`search_vectors`), with ids drawn from the table's sequence
+        beforehand, since COPY returns none."""
+        if not all(vectors):
+            return super().insert_articles(articles, vectors)
+        fields = [field for field in Article._meta.concrete_fields if not field.primary_key]
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('articles_article', 'id')) "
+                "FROM generate_series(1, %s)",
+                [len(articles)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        rows = []
+        for pk, article, vector in zip(ids, articles, vectors, strict=True):
+            article.pk = pk
+            values = [
+                field.get_db_prep_save(getattr(article, field.attname), self.connection)
+                for field in fields
+            ]
+            rows.append([pk, *values, vector])
+        columns = ["id", *(field.column for field in fields), "search_vector"]
+        self.insert_rows(Article._meta.db_table, columns, rows)
+        return articles
+
+    @contextmanager
+    def consistent_reads(self):
+        """A repeatable-read transaction (read only) when this is the
+        outermost one; inside another, that one's view."""
+        outermost = transaction.get_autocommit(using=self.connection.alias)
+        with transaction.atomic(using=self.connection.alias):
+            if outermost:
+                with self.connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+
+
+class PostgresSchema(SearchSchema):
+    """The search's functions, trigger and indexes as PostgreSQL prints them
+    (``pg_get_functiondef``, ``pg_get_triggerdef``, ``pg_get_indexdef``), the
+    text search configurations, the compression of the long columns and the
+    cost of ``@@``."""
+
+    def expected(self):
+        """Creates each object of ``SCHEMA_OBJECTS`` under a stand-in name, in
+        a transaction it rolls back, to have PostgreSQL print it: run on an
+        empty archive (the indexes are built)."""
+        alias = self.connection.alias
+        expected = {}
+        with transaction.atomic(using=alias), self.connection.cursor() as cursor:
+            cursor.execute(LZ4_AVAILABLE)
+            compression = "l" if cursor.fetchone()[0] else ""
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            cost = MATCH_COST if cursor.fetchone()[0] else 1
+            for (kind, name), statement in SCHEMA_OBJECTS.items():
+                stand_in = f"{name}_expected"
+                cursor.execute(re.sub(rf"\b{name}\b", stand_in, statement, count=1))
+                definition = _definition(cursor, kind, stand_in)
+                expected[f"{kind} {name}"] = definition.replace(stand_in, name)
+            transaction.set_rollback(True, using=alias)
+        return {
+            **expected,
+            **{f"configuration {name}": name for name in ALL_CONFIGURATIONS},
+            **{f"compression {column}": compression for column in LZ4_COLUMNS},
+            "cost of @@": cost,
+        }
+
+    def installed(self):
+        installed = {}
+        with self.connection.cursor() as cursor:
+            for kind, name in SCHEMA_OBJECTS:
+                definition = _definition(cursor, kind, name)
+                if definition is not None:
+                    installed[f"{kind} {name}"] = definition
+            cursor.execute(
+                "SELECT cfgname FROM pg_ts_config WHERE cfgname = ANY(%s)",
+                [list(ALL_CONFIGURATIONS)],
+            )
+            installed.update({f"configuration {name}": name for (name,) in cursor.fetchall()})
+            cursor.execute(
+                "SELECT attname, attcompression FROM pg_attribute "
+                "WHERE attrelid = 'articles_article'::regclass AND attname = ANY(%s)",
+                [list(LZ4_COLUMNS)],
+            )
+            installed.update({f"compression {name}": how for name, how in cursor.fetchall()})
+            cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'ts_match_vq'")
+            installed["cost of @@"] = cursor.fetchone()[0]
+        return installed
+
+
+DEFINITIONS = {
+    "function": "SELECT pg_get_functiondef(oid) FROM pg_proc WHERE proname = %s",
+    "trigger": "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = %s",
+    "index": "SELECT pg_get_indexdef(oid) FROM pg_class WHERE relname = %s AND relkind = 'i'",
+}
+
+
+def _definition(cursor, kind, name):
+    """How PostgreSQL prints the ``kind`` named ``name``, or None."""
+    cursor.execute(DEFINITIONS[kind], [name])
+    row = cursor.fetchone()
+    return row and row[0]
+
+
+class PostgresEngine(SearchEngine):
+    name = "postgresql"
+    index_class = PostgresIndex
+    query_class = PostgresQueryCompiler
+    schema_class = PostgresSchema
 
 
 @dataclass(frozen=True)
@@ -500,11 +575,13 @@ BITMAP_PLAN = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "
 
 
 @contextmanager
-def _local_settings(values):
+def _local_settings(connection, values):
     """Planner settings for the statements run inside, local to a transaction
     (one of their own, unless one is open) and put back after them: the
     statements after these plan as usual, in the same transaction or not."""
-    in_transaction = nullcontext() if connection.in_atomic_block else transaction.atomic()
+    in_transaction = (
+        nullcontext() if connection.in_atomic_block else transaction.atomic(using=connection.alias)
+    )
     with in_transaction, connection.cursor() as cursor:
         assignments = ", ".join("set_config(%s, %s, true)" for _ in values)
         cursor.execute(f"SELECT {assignments}", [item for pair in values.items() for item in pair])
@@ -517,11 +594,11 @@ def _local_settings(values):
             )
 
 
-def _recent_enough(matches, limit):
+def _recent_enough(connection, matches, limit):
     """The ``since`` of a :class:`ReadingPlan` for about ``matches`` matches,
     or None when it would leave out too few articles to be worth trying."""
     published = Article.objects.published()
-    total = _estimated_rows(published)
+    total = _estimated_rows(connection, published)
     newer = int(RECENT_MARGIN * limit * total / max(matches, 1))
     if newer >= total // 2:
         return None
@@ -529,7 +606,7 @@ def _recent_enough(matches, limit):
     return dated.values_list("published", flat=True)[newer : newer + 1].first()
 
 
-def _estimated_rows(queryset):
+def _estimated_rows(connection, queryset):
     """The planner's estimate of the rows ``queryset`` returns."""
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:

@@ -8,12 +8,13 @@ Porter and leaves Cyrillic words whole.  Ranking is bm25 with the headline
 weighing most, then the lede, then the body.
 """
 
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, suppress
 
-from django.db import DatabaseError, connection
-from django.db.models import F, Lookup
+from django.db import DatabaseError, transaction
+from django.db.models import F, Lookup, Q
 
 from ..models import ArticleSearchIndex
+from .base import QueryCompiler, SearchEngine, SearchIndex, SearchSchema
 from .highlight import MARK_END, MARK_START
 from .query import AnyOf, Phrase, Word
 
@@ -45,15 +46,13 @@ TRIGGERS = {
     ),
 }
 REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
-SET_RANK = (
-    f"INSERT INTO {TABLE}({TABLE}, rank) "
-    f"VALUES ('rank', 'bm25({', '.join(map(str, COLUMN_WEIGHTS))})')"
-)
+# The table's rank function, kept in its configuration (the ``rank`` option).
+RANK_FUNCTION = f"bm25({', '.join(map(str, COLUMN_WEIGHTS))})"
 
 # Ranking, month counts and facets read a few columns of every matching
 # article, and an article's row holds its whole text, so each match costs a
 # page read.  This index holds just those columns in id order; with statistics
-# (ANALYZE: see analyze(), which every import ends with) the planner reads it
+# (ANALYZE: see SearchIndex.analyze, which every import ends with) the planner reads it
 # instead of the rows.  At 100,000 synthetic articles, "forces" (57,304
 # matches): the top 20 by rank 147 -> 49 ms, its months 113 -> 30 ms, the
 # source facet 20 -> 9 ms.  Created by migration 0007.
@@ -62,47 +61,7 @@ CREATE_MATCH_COLUMNS_INDEX = (
     f"CREATE INDEX IF NOT EXISTS {MATCH_COLUMNS_INDEX} ON articles_article "
     "(id, status, published, created, language, source_id)"
 )
-DROP_MATCH_COLUMNS_INDEX = f"DROP INDEX IF EXISTS {MATCH_COLUMNS_INDEX}"
 _MATCH_COLUMNS_MIGRATION = "0007_sqlite_match_columns_index"
-
-
-def install(cursor):
-    cursor.execute(CREATE_TABLE)
-    for name, body in TRIGGERS.items():
-        cursor.execute(f"CREATE TRIGGER {name} {body}")
-    cursor.execute(REBUILD)
-    cursor.execute(SET_RANK)
-
-
-def uninstall(cursor):
-    for name in TRIGGERS:
-        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-    cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
-
-
-def repair(cursor):
-    """Recreate lost triggers and rebuild the index.  SQLite drops a table's
-    triggers and the indexes Django does not know of when a migration rebuilds
-    the table (as Django does to alter a column), so this runs after every
-    ``migrate``."""
-    cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [TABLE])
-    if cursor.fetchone() is None:
-        return False  # the search migration has not run yet
-    cursor.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles_article'"
-    )
-    missing = set(TRIGGERS) - {name for (name,) in cursor.fetchall()}
-    for name in sorted(missing):
-        cursor.execute(f"CREATE TRIGGER {name} {TRIGGERS[name]}")
-    if missing:
-        cursor.execute(REBUILD)
-        cursor.execute(
-            "SELECT 1 FROM django_migrations WHERE app = 'articles' AND name = %s",
-            [_MATCH_COLUMNS_MIGRATION],
-        )
-        if cursor.fetchone():
-            cursor.execute(CREATE_MATCH_COLUMNS_INDEX)
-    return bool(missing)
 
 
 class Match(Lookup):
@@ -143,30 +102,14 @@ def match_expression(positive_nodes, negative_node=None):
     return expression
 
 
-class SQLiteSearchBackend:
-    vendor = "sqlite"
-
-    def counting_matches(self, parsed):
-        return nullcontext()
-
-    def reading_plan(self, matches, candidates, parsed, limit, *, newest=True):
-        """None: SQLite's planner chooses well from its statistics."""
-        return None
-
-    def planned(self, settings):
-        return nullcontext()
-
-    def search_vectors(self, documents):
-        """None: FTS5 indexes an article as its trigger inserts it."""
-        return None
-
+class SQLiteIndex(SearchIndex):
     @contextmanager
     def bulk_writing(self):
         """Settings for a connection that writes many articles (an import): a
         page cache that holds the indexes an import writes into at random
         (content hash, slug, FTS5 segments) instead of SQLite's 2 MB, and
         fewer, bigger WAL checkpoints."""
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
             (cache_size,) = cursor.fetchone()
             cursor.execute("PRAGMA wal_autocheckpoint")
@@ -176,17 +119,62 @@ class SQLiteSearchBackend:
         try:
             yield
         finally:
-            with suppress(DatabaseError), connection.cursor() as cursor:
+            with suppress(DatabaseError), self.connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
                 cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
 
-    def analyze(self):
-        """Gather the planner's statistics, after a bulk write: SQLite keeps
-        none by itself, and without them it reads the article rows instead of
-        the match columns index (and picks worse plans for the facets)."""
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    def starting_with(self, field, prefix):
+        """SQLite cannot read a ``LIKE … ESCAPE`` off an index and scans every
+        value; the values from ``prefix`` up to the prefix with its last
+        character's successor are the same, in its binary order, read from
+        the index."""
+        successor = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": successor})
 
+    @contextmanager
+    def consistent_reads(self):
+        """WAL gives a transaction the database as it was at its first read.
+        The settings begin transactions IMMEDIATE, taking the write lock; a
+        reader needs only a plain (deferred) one."""
+        connection, mode = self.connection, None
+        if transaction.get_autocommit(using=connection.alias):
+            connection.ensure_connection()
+            mode, connection.transaction_mode = connection.transaction_mode, None
+        try:
+            with transaction.atomic(using=connection.alias):
+                yield
+        finally:
+            if mode is not None:
+                connection.transaction_mode = mode
+
+    def repair(self):
+        """Recreate lost triggers and rebuild the index.  SQLite drops a
+        table's triggers and the indexes Django does not know of when a
+        migration rebuilds the table (as Django does to alter a column), so
+        this runs after every ``migrate``."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [TABLE])
+            if cursor.fetchone() is None:
+                return False  # the search migration has not run yet
+            cursor.execute(
+                "SELECT name FROM sqlite_master "
+                "WHERE type = 'trigger' AND tbl_name = 'articles_article'"
+            )
+            missing = set(TRIGGERS) - {name for (name,) in cursor.fetchall()}
+            for name in sorted(missing):
+                cursor.execute(f"CREATE TRIGGER {name} {TRIGGERS[name]}")
+            if missing:
+                cursor.execute(REBUILD)
+                cursor.execute(
+                    "SELECT 1 FROM django_migrations WHERE app = 'articles' AND name = %s",
+                    [_MATCH_COLUMNS_MIGRATION],
+                )
+                if cursor.fetchone():
+                    cursor.execute(CREATE_MATCH_COLUMNS_INDEX)
+        return bool(missing)
+
+
+class SQLiteQueryCompiler(QueryCompiler):
     def filter(self, queryset, parsed):
         positive = parsed.positive_nodes()
         negative = parsed.negative_node()
@@ -202,17 +190,13 @@ class SQLiteSearchBackend:
         return queryset
 
     def rank_order(self, parsed):
-        """Order-by terms, best first; the queryset must already be filtered by ``filter``."""
         return [F("search_index__rank").asc()]
 
     def rankable(self, queryset, parsed):
-        """``queryset``, matches already, made ready for ``rank_order``: FTS5
-        ranks only in a statement that matches."""
+        """FTS5 ranks only in a statement that matches."""
         return self.filter(queryset, parsed)
 
     def snippets(self, article_ids, parsed):
-        """``{id: (marked headline, marked lede snippet, marked body snippet)}``
-        for the articles on a page, in one query."""
         node = parsed.any_positive_node()
         if node is None or not article_ids:
             return {}
@@ -224,13 +208,11 @@ class SQLiteSearchBackend:
             f"FROM {TABLE} WHERE {TABLE} MATCH %s "
             f"AND rowid IN ({', '.join(['%s'] * len(article_ids))})"
         )
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(sql, [*marks * 3, compile_node(node), *article_ids])
             return {row[0]: row[1:] for row in cursor.fetchall()}
 
     def highlight(self, article, parsed):
-        """The article's headline, lede and body with every match of the query's
-        positive terms marked, or None when none of them occurs."""
         node = parsed.any_positive_node()
         if node is None:
             return None
@@ -239,6 +221,41 @@ class SQLiteSearchBackend:
             f"SELECT highlight({TABLE}, 0, %s, %s), highlight({TABLE}, 1, %s, %s), "
             f"highlight({TABLE}, 2, %s, %s) FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid = %s"
         )
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(sql, [*marks * 3, compile_node(node), article.pk])
             return cursor.fetchone()
+
+
+class SQLiteSchema(SearchSchema):
+    """The FTS5 table, its triggers and the match columns index, as
+    ``sqlite_master`` keeps them (the text of their CREATE statements), and
+    the table's rank function."""
+
+    def expected(self):
+        return {
+            TABLE: CREATE_TABLE,
+            **{name: f"CREATE TRIGGER {name} {body}" for name, body in TRIGGERS.items()},
+            MATCH_COLUMNS_INDEX: CREATE_MATCH_COLUMNS_INDEX.replace(" IF NOT EXISTS", ""),
+            "rank": RANK_FUNCTION,
+        }
+
+    def installed(self):
+        names = [TABLE, *TRIGGERS, MATCH_COLUMNS_INDEX]
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master "
+                f"WHERE name IN ({', '.join(['%s'] * len(names))})",
+                names,
+            )
+            installed = dict(cursor.fetchall())
+            if TABLE in installed:
+                cursor.execute(f"SELECT v FROM {TABLE}_config WHERE k = 'rank'")
+                (installed["rank"],) = cursor.fetchone()
+        return installed
+
+
+class SQLiteEngine(SearchEngine):
+    name = "sqlite"
+    index_class = SQLiteIndex
+    query_class = SQLiteQueryCompiler
+    schema_class = SQLiteSchema

@@ -1,0 +1,174 @@
+"""The contract of a search engine: what every engine implements.
+
+An engine is the database's own full-text search (PostgreSQL's tsvector and
+GIN, SQLite's FTS5), in three parts, each a class the engine names:
+
+- ``index_class`` (:class:`SearchIndex`): what writes and reads the archive in
+  bulk calls: the import (search vectors, a bulk-writing context, inserts,
+  statistics afterwards), ``migrate`` (repair) and the backup (a consistent
+  read of the whole archive).
+- ``query_class`` (:class:`QueryCompiler`): what a search calls: the match
+  filter, the order by relevance, snippets and highlights, and planner
+  settings for reading and counting matches.
+- ``schema_class`` (:class:`SearchSchema`): the database objects the engine
+  expects (functions, triggers, indexes), described as the database describes
+  them, so a test can compare them with what the migrations built.
+
+The base classes do what a database with nothing special needs; an engine
+overrides what its database does differently.  Engines are chosen by
+``connection.vendor`` in ``articles.search.ENGINES``: a new engine is a module
+with a :class:`SearchEngine` subclass and one line there.
+"""
+
+from contextlib import nullcontext
+
+from django.db import transaction
+from django.db.models import Q
+
+from ..models import Article
+
+
+class SearchIndex:
+    """The index part: what the import, the re-link, ``migrate`` and the
+    backup call, on the engine's connection."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def search_vectors(self, documents):
+        """The search index entries of ``documents``, ``(language, title, lede,
+        body)`` tuples, computed ahead of their insert (by an import's
+        preparing workers), in the order given; or None when the database
+        indexes an article as it is inserted.  What it returns is handed back
+        to :meth:`insert_articles`."""
+        return None
+
+    def bulk_writing(self):
+        """A context for a connection that writes many articles (an import)."""
+        return nullcontext()
+
+    def analyze(self):
+        """After a bulk write: bring the planner's statistics up to date."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    def insert_rows(self, table, columns, rows):
+        """Insert plain rows (lists of values in ``columns``' order) into
+        ``table``: the import's mentions and ledger digests, tens of thousands
+        a batch, for which model instances would cost more than the
+        database's work."""
+        if not rows:
+            return
+        quote = self.connection.ops.quote_name
+        target = f"{quote(table)} ({', '.join(map(quote, columns))})"
+        with self.connection.wrap_database_errors, self.connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(columns))})", rows
+            )
+
+    def insert_articles(self, articles, vectors):
+        """Insert new (unsaved) ``articles``, ``vectors`` being what
+        :meth:`search_vectors` returned for each, or None; sets each article's
+        pk and returns the articles."""
+        return Article.objects.bulk_create(articles)
+
+    def starting_with(self, field, prefix):
+        """A filter for the values of ``field`` that start with ``prefix``,
+        read off the field's index."""
+        return Q(**{f"{field}__startswith": prefix})
+
+    def consistent_reads(self):
+        """A transaction in which every query sees the database as it was at
+        the first one, while other processes go on writing (a backup)."""
+        return transaction.atomic(using=self.connection.alias)
+
+    def repair(self):
+        """After ``migrate``: put back what a migration may have dropped of
+        the index.  True when something was."""
+        return False
+
+
+class QueryCompiler:
+    """The query part: what a search calls.  ``parsed`` is always a
+    :class:`articles.search.query.ParsedQuery`; the engine compiles its
+    nodes into its own syntax, quoted, never the user's text."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def filter(self, queryset, parsed):
+        """``queryset`` (of articles) narrowed to those matching ``parsed``:
+        every positive term, none of the excluded ones."""
+        raise NotImplementedError
+
+    def rank_order(self, parsed):
+        """Order-by terms, best match first, for a queryset that ``filter``
+        or ``rankable`` returned."""
+        raise NotImplementedError
+
+    def rankable(self, queryset, parsed):
+        """``queryset``, matches already, made ready for ``rank_order``: as it
+        is, unless the engine ranks only in a statement that matches."""
+        return queryset
+
+    def snippets(self, article_ids, parsed):
+        """``{id: (marked headline, marked lede, marked body snippet)}`` for the
+        articles on a page, matches between ``highlight.MARK_START`` and
+        ``MARK_END``; an article left out, or a part without a mark, is shown
+        plain."""
+        raise NotImplementedError
+
+    def highlight(self, article, parsed):
+        """The article's headline, lede and body with every match of the
+        query's positive terms marked, or None when none of them occurs."""
+        raise NotImplementedError
+
+    def reading_plan(self, matches, candidates, parsed, limit, *, newest=True):
+        """How to read the newest ``limit`` of ``matches`` (the oldest, unless
+        ``newest``), ``candidates`` being the articles under the same filters:
+        an object with ``settings`` (for :meth:`planned`) and ``since`` (a date
+        from which the rows wanted are probably all published, or None), or
+        None for the planner's own plan."""
+        return None
+
+    def planned(self, settings):
+        """A context in which statements are planned with ``settings`` (a
+        reading plan's, or None for the planner's own choice)."""
+        return nullcontext()
+
+    def counting_matches(self, parsed):
+        """A context for a statement that counts matches (the capped count,
+        the month counts)."""
+        return self.planned(None)
+
+
+class SearchSchema:
+    """The database objects the engine's code expects, for a test to compare
+    with what the migrations built: both as ``{name: definition}``, in the
+    database's own words."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def expected(self):
+        """The objects as this code would create them."""
+        return {}
+
+    def installed(self):
+        """The objects as the database holds them."""
+        return {}
+
+
+class SearchEngine:
+    """A search engine: its name and its three parts, on one connection."""
+
+    name = None  # the database, as ``connection.vendor`` and a backup's header name it
+    index_class = SearchIndex
+    query_class = QueryCompiler
+    schema_class = SearchSchema
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.index = self.index_class(connection)
+        self.query = self.query_class(connection)
+        self.schema = self.schema_class(connection)
