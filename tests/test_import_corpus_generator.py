@@ -11,10 +11,11 @@ from contextlib import closing
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from articles.importing import import_paths
-from articles.importing.synthetic import CorpusGenerator
 from articles.models import Article, Language
+from benchmarking.corpus import CorpusGenerator
 
 from .conftest import ROOT
 
@@ -73,12 +74,13 @@ def test_a_generated_corpus_imports_cleanly_with_long_tailed_mentions(tmp_path, 
 
 def test_benchmark_runs_at_a_tiny_size(tmp_path, capsys):
     call_command(
-        "benchmark_import",
-        count=20,
-        seed=4,
-        corpus=str(tmp_path / "corpus"),
-        database_url=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
-        json=str(tmp_path / "figures.json"),
+        "benchmark",
+        "import",
+        "--count=20",
+        "--seed=4",
+        f"--corpus={tmp_path / 'corpus'}",
+        f"--database-url=sqlite:///{tmp_path / 'bench.sqlite3'}",
+        f"--json={tmp_path / 'figures.json'}",
     )
     out = capsys.readouterr().out
     assert "first import" in out and "second import" in out
@@ -134,3 +136,32 @@ def test_an_import_killed_half_way_leaves_whole_articles_and_completes_on_rerun(
     assert f"{600 - killed_at:,} created" in summary
     assert f"{killed_at:,} unchanged" in summary
     assert written() == 600
+
+
+def test_files_and_database_rows_hold_the_same_articles(tmp_path, gazetteer):
+    call_command("generate_corpus", count=25, seed=3, out=str(tmp_path), verbosity=0)
+    call_command("generate_corpus", count=25, seed=3, into_database=True, verbosity=0)
+    written = {
+        (record["url"], record["title"], record["body"], record["language"])
+        for record in read_corpus(tmp_path)
+    }
+    stored = set(Article.objects.values_list("url", "title", "body", "language"))
+    assert len(stored) == 25 and stored == written
+
+
+def test_generate_corpus_asks_for_one_output(tmp_path):
+    with pytest.raises(CommandError, match="either --out DIR or --into-database"):
+        call_command("generate_corpus", count=5, verbosity=0)
+    with pytest.raises(CommandError, match="--workers goes with --into-database"):
+        call_command("generate_corpus", count=5, out=str(tmp_path), workers=2, verbosity=0)
+
+
+def test_export_benchmark_fills_an_empty_database_then_streams_it(tmp_path, capsys):
+    figures_path = tmp_path / "export.json"
+    call_command("benchmark", "export", "--synthesize=30", f"--json={figures_path}")
+    assert Article.objects.published().count() == 30
+    figures = json.loads(figures_path.read_text())
+    assert figures["format"] == "csv" and figures["lines"] > 1
+    assert "csv: " in capsys.readouterr().out
+    with pytest.raises(CommandError, match="without articles"):
+        call_command("benchmark", "export", "--synthesize=30")

@@ -251,19 +251,3 @@ class CorpusGenerator:
         for index, count in named.items():
             mentions[self.entity_keys[index]] += count
         return record, mentions
-
-
-def write_corpus(out, count, seed, *, per_file=10000, start=0):
-    """Write articles ``start`` to ``start + count - 1`` of seed ``seed`` as JSON
-    Lines files in ``out``; returns the paths written."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    generator = CorpusGenerator(seed)
-    paths = []
-    for first in range(start, start + count, per_file):
-        path = out / f"articles-{seed}-{first // per_file + 1:05d}.jsonl"
-        with open(path, "w", encoding="utf-8") as handle:
-            for n in range(first, min(first + per_file, start + count)):
-                handle.write(json.dumps(generator.article(n), ensure_ascii=False) + "\n")
-        paths.append(path)
-    return paths
