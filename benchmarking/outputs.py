@@ -108,15 +108,16 @@ def _write(generated, seed, sources, actors, locations):
 
 def _article(n, record, seed, sources):
     title, body = record["title"], record["body"]
+    published = record.get("published")
     return Article(
         title=title,
         slug=f"{slugify(title)[:80].rstrip('-') or 'article'}-{n}",
         lede=record.get("lede", ""),
         body=body,
         source_id=sources[record["source"]],
-        authors=record["authors"],
-        url=record["url"],
-        published=datetime.date.fromisoformat(record["published"]),
+        authors=record.get("authors", []),
+        url=_stored_url(record, n),
+        published=published and datetime.date.fromisoformat(published),
         language=record["language"],
         tags=record["tags"],
         word_count=len(body.split()),
@@ -124,3 +125,11 @@ def _article(n, record, seed, sources):
         status=Article.Status.PUBLISHED,
         provenance=f"{PROVENANCE_PREFIX}{seed}/{n}",
     )
+
+
+def _stored_url(record, n):
+    """The archive keeps one article a URL: a translation, which shares its
+    original's (article ``n - 1``), gets its number and language as a fragment."""
+    url = record["url"]
+    translation = url.endswith(f"-{n - 1}") and "/partners/" not in url
+    return f"{url}#{n}-{record['language']}" if translation else url

@@ -30,6 +30,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
+from django.utils.text import slugify
 
 from articles.models import Actor, Article, Location, Source
 from articles.search import search_articles
@@ -42,8 +43,7 @@ from .tantivy_engine import TantivyArchive, available
 _TAIL = _tail_words(40000)
 MEDIUM_WORD = _TAIL[300]  # in about one article in a hundred
 RARE_WORD = _TAIL[20000]  # in a handful
-TOP_SOURCE = "institute-for-the-study-of-war"  # the biggest source of the generator
-assert SOURCES[0][0] == "Institute for the Study of War"
+TOP_SOURCE = slugify(SOURCES[0][0])  # the biggest source of the generator
 TOP_ACTOR = "volodymyr-zelensky"  # first in the gazetteer: the most mentioned
 TOP_LOCATION = "ukraine"
 
