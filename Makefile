@@ -78,11 +78,11 @@ restore: install
 
 # make benchmark [ARTICLES=100000] [ROUNDS=20] [PG_URL=...|DB=sqlite]: see README, "Benchmark".
 benchmark: install
-	$(if $(filter sqlite,$(DB)),,DATABASE_URL="$(PG_URL)") $(MANAGE) benchmark --articles $(or $(ARTICLES),100000) --rounds $(or $(ROUNDS),20)
+	$(if $(filter sqlite,$(DB)),,DATABASE_URL="$(PG_URL)") $(MANAGE) benchmark all --articles $(or $(ARTICLES),100000) --rounds $(or $(ROUNDS),20)
 
 # make loadtest [PG_URL=...] [LOAD_ARGS="--articles 100000 --duration 60"]: not part of make test.
 loadtest: install
-	$(BIN)/python scripts/loadtest.py --database "$(PG_URL)" $(LOAD_ARGS)
+	$(BIN)/python -m benchmarking.loadtest --database "$(PG_URL)" $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -7,6 +7,7 @@ SQLite file under ``var/`` with DEBUG off, so a missing ``SECRET_KEY`` is an
 error rather than a silently weak default.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "csp",
     "articles",
 ]
+# The benchmarks and the corpus generator: installed with the [benchmark] extra.
+if importlib.util.find_spec("benchmarking") and importlib.util.find_spec("tantivy"):
+    INSTALLED_APPS.append("benchmarking")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,6 +1,6 @@
-"""The search benchmark (issue: scale and speed), run at a tiny size so that it
-keeps working: every query of the mix is timed through the page, its own SQL
-and tantivy, and the table and the JSON say so."""
+"""The benchmark, run at a tiny size so that it keeps working: every query of
+the mix is timed through the page, its own SQL and tantivy, then the import,
+an export and a backup and restore, and the table and the JSON say so."""
 
 import json
 
@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from articles.benchmarks.processes import drop_database
-from articles.benchmarks.search import SEARCHES
+from benchmarking.processes import drop_database
+from benchmarking.search import SEARCHES
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,12 @@ def test_the_benchmark_times_every_query_of_the_mix(benchmark_database_url, tmp_
     figures_path = tmp_path / "figures.json"
     call_command(
         "benchmark",
-        articles=40,
-        rounds=1,
-        import_articles=10,
-        database_url=benchmark_database_url,
-        json=str(figures_path),
+        "all",
+        "--articles=40",
+        "--rounds=1",
+        "--import-articles=10",
+        f"--database-url={benchmark_database_url}",
+        f"--json={figures_path}",
     )
     table = capsys.readouterr().out
     figures = json.loads(figures_path.read_text())
@@ -66,6 +67,11 @@ def test_the_benchmark_times_every_query_of_the_mix(benchmark_database_url, tmp_
         if timing["name"] in plain:
             assert timing["tantivy_matched"] == timing["matched"], timing["name"]
     assert figures["import"]["first_import"]["articles_per_second"] > 0
+    assert figures["export"]["lines"] > 1 and figures["export"]["first_byte_ms"] >= 0
+    exported, restored = figures["backup"]
+    assert (exported["action"], restored["action"]) == ("export", "restore")
+    assert exported["rows"] == restored["rows"] > 40  # the articles, their mentions, ...
     assert "Search page, worst p95 of the mix" in table and "Import:" in table
+    assert "Export of every article, csv:" in table and "Backup restore:" in table
     assert "Plan, article page" in table and "Plan, month chart" in table
     assert {timing["kind"] for timing in figures["timings"]} == {"search", "chart", "entity"}

@@ -1,7 +1,9 @@
-"""The synthetic corpus generator and the import benchmark, at a tiny size."""
+"""The synthetic corpus generator (its articles and the publishers' tricks it
+plays, found by their structure) and the import benchmark, at a tiny size."""
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -11,10 +13,11 @@ from contextlib import closing
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from articles.importing import import_paths
-from articles.importing.synthetic import CorpusGenerator
 from articles.models import Article, Language
+from benchmarking.corpus import CorpusGenerator
 
 from .conftest import ROOT
 
@@ -29,6 +32,24 @@ def read_corpus(folder):
     ]
 
 
+def counted(summary, what):
+    """The number before ``what`` in an import's summary."""
+    return int(re.search(rf"([\d,]+) {what}", summary)[1].replace(",", ""))
+
+
+def keep_one_record_a_url(folder):
+    """The corpus without its translations, which share their original's URL."""
+    seen = set()
+    for path in sorted(folder.glob("*.jsonl")):
+        kept = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            url = json.loads(line)["url"]
+            if url not in seen:
+                seen.add(url)
+                kept.append(line + "\n")
+        path.write_text("".join(kept), encoding="utf-8")
+
+
 def test_same_seed_same_corpus_however_it_is_split(tmp_path):
     call_command("generate_corpus", count=30, seed=5, out=str(tmp_path / "a"), verbosity=0)
     call_command(
@@ -38,7 +59,7 @@ def test_same_seed_same_corpus_however_it_is_split(tmp_path):
     a, b, c = (read_corpus(tmp_path / name) for name in "abc")
     assert a == b
     assert len(a) == 30 and a != c
-    assert len({record["url"] for record in a}) == 30
+    assert len({(record["url"], record["language"]) for record in a}) == 30
 
 
 def test_generated_articles_look_like_the_archive():
@@ -46,7 +67,7 @@ def test_generated_articles_look_like_the_archive():
     records = [generator.article(n) for n in range(400)]
     languages = [record["language"] for record in records]
     assert languages.count("en") > 300 and "uk" in languages and "ru" in languages
-    years = {record["published"][:4] for record in records}
+    years = {record["published"][:4] for record in records if "published" in record}
     assert {"2022", "2023", "2024", "2025"} <= years
     words = sorted(len(record["body"].split()) for record in records)
     assert 250 < words[len(words) // 2] < 900  # the median article
@@ -56,8 +77,14 @@ def test_generated_articles_look_like_the_archive():
 
 def test_a_generated_corpus_imports_cleanly_with_long_tailed_mentions(tmp_path, gazetteer):
     call_command("generate_corpus", count=120, seed=2, out=str(tmp_path), verbosity=0)
+    records = read_corpus(tmp_path)
     report = import_paths([tmp_path])
-    assert (report.created, report.rejected_count, report.duplicate_count) == (120, 0, 0)
+    assert report.rejected_count == 0
+    # A translation shares its original's URL: kept, or skipped as a duplicate.
+    translations = len(records) - len({record["url"] for record in records})
+    assert translations > 0
+    assert report.created + report.duplicate_count == 120
+    assert report.duplicate_count <= translations
     assert report.suggestions > 0
     assert Article.objects.filter(language=Language.UKRAINIAN).exists()
     counts = sorted(
@@ -73,18 +100,21 @@ def test_a_generated_corpus_imports_cleanly_with_long_tailed_mentions(tmp_path, 
 
 def test_benchmark_runs_at_a_tiny_size(tmp_path, capsys):
     call_command(
-        "benchmark_import",
-        count=20,
-        seed=4,
-        corpus=str(tmp_path / "corpus"),
-        database_url=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
-        json=str(tmp_path / "figures.json"),
+        "benchmark",
+        "import",
+        "--count=20",
+        "--seed=4",
+        f"--corpus={tmp_path / 'corpus'}",
+        f"--database-url=sqlite:///{tmp_path / 'bench.sqlite3'}",
+        f"--json={tmp_path / 'figures.json'}",
     )
     out = capsys.readouterr().out
     assert "first import" in out and "second import" in out
     figures = json.loads((tmp_path / "figures.json").read_text())
-    assert "20 created" in figures["first_import"]["summary"]
-    assert "20 unchanged" in figures["second_import"]["summary"]
+    first, second = figures["first_import"]["summary"], figures["second_import"]["summary"]
+    assert "0 rejected" in first and "0 rejected" in second
+    assert counted(first, "created") + counted(first, "duplicates") == 20
+    assert counted(second, "unchanged") + counted(second, "duplicates") == 20
     assert figures["first_import"]["peak_memory_mb"] > 0
     assert not (tmp_path / "bench.sqlite3").exists()  # dropped afterwards
 
@@ -94,6 +124,8 @@ def test_an_import_killed_half_way_leaves_whole_articles_and_completes_on_rerun(
     mentions are those its text gives), and running again completes the corpus
     without duplicates."""
     call_command("generate_corpus", count=600, seed=9, out=str(tmp_path / "corpus"), verbosity=0)
+    keep_one_record_a_url(tmp_path / "corpus")
+    total = len(read_corpus(tmp_path / "corpus"))
     database = tmp_path / "killed.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "1"}
 
@@ -123,7 +155,7 @@ def test_an_import_killed_half_way_leaves_whole_articles_and_completes_on_rerun(
     process.send_signal(signal.SIGKILL)
     process.wait()
     killed_at = written()
-    assert 0 < killed_at < 600
+    assert 0 < killed_at < total
 
     # Every article written is whole: relinking it changes nothing.
     relink = manage("relink_articles", "--no-suggestions", capture_output=True, text=True)
@@ -131,6 +163,41 @@ def test_an_import_killed_half_way_leaves_whole_articles_and_completes_on_rerun(
 
     rerun = manage(*command, "--no-progress", capture_output=True, text=True)
     summary = " ".join(rerun.stdout.split())
-    assert f"{600 - killed_at:,} created" in summary
+    assert f"{total - killed_at:,} created" in summary
     assert f"{killed_at:,} unchanged" in summary
-    assert written() == 600
+    assert written() == total
+
+
+def test_files_and_database_rows_hold_the_same_articles(tmp_path, gazetteer):
+    call_command("generate_corpus", count=25, seed=3, out=str(tmp_path), verbosity=0)
+    call_command("generate_corpus", count=25, seed=3, into_database=True, verbosity=0)
+    written = {
+        (record["url"], record["title"], record["body"], record["language"])
+        for record in read_corpus(tmp_path)
+    }
+    # A translation's URL, its original's, gets a fragment: one article a URL.
+    stored = {
+        (url.split("#")[0], title, body, language)
+        for url, title, body, language in Article.objects.values_list(
+            "url", "title", "body", "language"
+        )
+    }
+    assert Article.objects.count() == 25 and stored == written
+
+
+def test_generate_corpus_asks_for_one_output(tmp_path):
+    with pytest.raises(CommandError, match="either --out DIR or --into-database"):
+        call_command("generate_corpus", count=5, verbosity=0)
+    with pytest.raises(CommandError, match="--workers goes with --into-database"):
+        call_command("generate_corpus", count=5, out=str(tmp_path), workers=2, verbosity=0)
+
+
+def test_export_benchmark_fills_an_empty_database_then_streams_it(tmp_path, capsys):
+    figures_path = tmp_path / "export.json"
+    call_command("benchmark", "export", "--synthesize=30", f"--json={figures_path}")
+    assert Article.objects.published().count() == 30
+    figures = json.loads(figures_path.read_text())
+    assert figures["format"] == "csv" and figures["lines"] > 1
+    assert "csv: " in capsys.readouterr().out
+    with pytest.raises(CommandError, match="without articles"):
+        call_command("benchmark", "export", "--synthesize=30")

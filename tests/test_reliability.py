@@ -202,7 +202,7 @@ def test_a_dropped_connection_is_replaced_without_an_error(outage, static_root, 
 
 @pytest.mark.django_db
 def test_synthetic_archive_for_the_load_test_is_linked_and_searchable(client, gazetteer):
-    call_command("synthesize_articles", 40, verbosity=0)
+    call_command("generate_corpus", count=40, into_database=True, verbosity=0)
     assert Article.objects.published().count() == 40
     for article in Article.objects.all()[:5]:
         text = f"{article.title} {article.lede} {article.body}"
@@ -216,4 +216,4 @@ def test_synthetic_archive_for_the_load_test_is_linked_and_searchable(client, ga
     page = client.get("/search/", {"q": f'"{article.location_mentions.first().location.name}"'})
     assert article.title in page.content.decode()
     with pytest.raises(CommandError, match="without articles"):
-        call_command("synthesize_articles", 1, verbosity=0)
+        call_command("generate_corpus", count=1, into_database=True, verbosity=0)

@@ -1,25 +1,47 @@
-"""A synthetic archive written straight into the database, for the search
-benchmark and the load test: the generated corpus of ``generate_corpus``
-(articles.importing.synthetic), with the mentions its generator knows it wrote,
-in bulk and without the import's cleaning and linking, so that a million
-articles take minutes rather than hours.  The import itself is measured on its
-own (``benchmark_import``).
+"""The generated corpus's two outputs (``manage.py generate_corpus``):
 
-Never used on a real archive: ``synthesize`` refuses a database that already
-holds articles.
+- ``write_files``: JSON Lines files for ``import_articles``;
+- ``write_into_database``: the same articles as rows straight into the
+  configured database, with the mentions the generator knows it wrote, in bulk
+  and without the import's cleaning and linking, so that a million articles
+  take minutes rather than hours (for the search benchmark and the load test).
+  It refuses a database that already holds articles, so a real archive is
+  never touched.
+
+Article ``n`` of seed ``s`` is the same in both.
 """
 
 import datetime
+import json
 import multiprocessing
 import os
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from .importing.synthetic import SOURCES, CorpusGenerator
-from .models import Actor, ActorMention, Article, Location, LocationMention, Source
+from articles.models import Actor, ActorMention, Article, Location, LocationMention, Source
+
+from .corpus import SOURCES, CorpusGenerator
 
 PROVENANCE_PREFIX = "synthetic/"
+
+
+def write_files(out, count, seed, *, per_file=10000, start=0):
+    """Write articles ``start`` to ``start + count - 1`` of seed ``seed`` as JSON
+    Lines files in ``out``; returns the paths written."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    generator = CorpusGenerator(seed)
+    paths = []
+    for first in range(start, start + count, per_file):
+        path = out / f"articles-{seed}-{first // per_file + 1:05d}.jsonl"
+        with open(path, "w", encoding="utf-8") as handle:
+            for n in range(first, min(first + per_file, start + count)):
+                handle.write(json.dumps(generator.article(n), ensure_ascii=False) + "\n")
+        paths.append(path)
+    return paths
+
 
 _generator = None
 
@@ -33,16 +55,16 @@ def _generate(numbers):
     return [(n, *_generator.article_and_mentions(n)) for n in numbers]
 
 
-def synthesize(count, *, seed=1, batch_size=1000, workers=None, progress=None):
+def write_into_database(count, *, seed=1, batch_size=1000, workers=None, progress=None):
     """Write ``count`` published articles of seed ``seed`` with their mentions;
     the gazetteer must be loaded.  Generation runs in ``workers`` processes
     (default: one a CPU) while this one writes."""
     if Article.objects.exists():
-        raise ValueError("synthesize needs a database without articles.")
+        raise ValueError("--into-database needs a database without articles.")
     actors = dict(Actor.objects.values_list("slug", "pk"))
     locations = dict(Location.objects.values_list("slug", "pk"))
     if not actors or not locations:
-        raise ValueError("synthesize needs the gazetteer: run load_gazetteer first.")
+        raise ValueError("--into-database needs the gazetteer: run load_gazetteer first.")
     sources = {
         name: Source.objects.get_or_create(
             slug=slugify(name), defaults={"name": name, "homepage": f"https://{domain}/"}
@@ -86,15 +108,16 @@ def _write(generated, seed, sources, actors, locations):
 
 def _article(n, record, seed, sources):
     title, body = record["title"], record["body"]
+    published = record.get("published")
     return Article(
         title=title,
         slug=f"{slugify(title)[:80].rstrip('-') or 'article'}-{n}",
         lede=record.get("lede", ""),
         body=body,
         source_id=sources[record["source"]],
-        authors=record["authors"],
-        url=record["url"],
-        published=datetime.date.fromisoformat(record["published"]),
+        authors=record.get("authors", []),
+        url=_stored_url(record, n),
+        published=published and datetime.date.fromisoformat(published),
         language=record["language"],
         tags=record["tags"],
         word_count=len(body.split()),
@@ -102,3 +125,11 @@ def _article(n, record, seed, sources):
         status=Article.Status.PUBLISHED,
         provenance=f"{PROVENANCE_PREFIX}{seed}/{n}",
     )
+
+
+def _stored_url(record, n):
+    """The archive keeps one article a URL: a translation, which shares its
+    original's (article ``n - 1``), gets its number and language as a fragment."""
+    url = record["url"]
+    translation = url.endswith(f"-{n - 1}") and "/partners/" not in url
+    return f"{url}#{n}-{record['language']}" if translation else url

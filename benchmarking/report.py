@@ -1,31 +1,8 @@
-"""The whole benchmark in one command: ``manage.py benchmark --articles 100000``.
+"""The benchmark's table: every figure, with each target met or not."""
 
-Builds (once, then reuses) a benchmark database beside the configured one
-holding the synthetic archive of ``--articles`` (``<name>_search_<N>`` on the
-same PostgreSQL server, or ``var/bench/search_<N>.sqlite3``), times the search
-mix and the entity pages there (``benchmark_search``), times the import of
-``--import-articles`` generated articles into a fresh database
-(``benchmark_import``), and prints one table; the figures also go to JSON
-(``var/bench/benchmark-<database>-<N>.json`` unless ``--json`` says otherwise)
-for later comparison.
-"""
-
-import json
-import os
 import statistics
-import tempfile
-from pathlib import Path
 
-from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
-
-from articles.benchmarks.processes import (
-    create_database,
-    database_url_beside,
-    environment,
-    run_manage,
-)
+from . import backup, export
 
 TARGETS = {
     # database: (articles, page median ms, page p95 ms) the issue sets
@@ -34,68 +11,6 @@ TARGETS = {
 }
 ENTITY_PAGE_P95_MS = 50
 IMPORT_TARGET = (1_000_000, 15 * 60, 500)  # articles, seconds, peak MB
-
-
-class Command(BaseCommand):
-    help = "Benchmark search, pages and import at --articles; print a table, write JSON."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--articles", type=int, default=10_000)
-        parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--rounds", type=int, default=20)
-        parser.add_argument(
-            "--import-articles",
-            type=int,
-            help="Articles for the import timing (default: --articles, at most 20,000; 0: skip).",
-        )
-        parser.add_argument(
-            "--database-url",
-            help="The benchmark archive (default: <name>_search_<N> beside the configured one).",
-        )
-        parser.add_argument("--no-tantivy", action="store_true")
-        parser.add_argument("--json", help="Where to write the figures.")
-
-    def handle(self, articles, seed, rounds, **options):
-        url = options["database_url"] or database_url_beside(f"search_{articles}")
-        create_database(url)
-        env = environment(url)
-        run_manage(["migrate", "--noinput", "-v0"], env)
-        # The pages are served as in production, with hashed static file names.
-        run_manage(["collectstatic", "--noinput", "-v0"], env)
-        with tempfile.TemporaryDirectory() as scratch:
-            search_json = Path(scratch) / "search.json"
-            command = ["benchmark_search", f"--articles={articles}", f"--seed={seed}"]
-            command += [f"--rounds={rounds}", f"--json={search_json}"]
-            if options["no_tantivy"]:
-                command.append("--no-tantivy")
-            run_manage(command, env, echo=True)
-            figures = json.loads(search_json.read_text())
-            import_count = options["import_articles"]
-            if import_count is None:
-                import_count = min(articles, 20_000)
-            if import_count:
-                import_json = Path(scratch) / "import.json"
-                call_command(
-                    "benchmark_import",
-                    count=import_count,
-                    seed=seed,
-                    once=True,
-                    json=str(import_json),
-                    stdout=self.stderr,
-                )
-                figures["import"] = json.loads(import_json.read_text())
-        figures["load_average"] = round(os.getloadavg()[1], 1)
-        self.stdout.write(report(figures))
-        path = Path(
-            options["json"]
-            or settings.BASE_DIR
-            / "var"
-            / "bench"
-            / f"benchmark-{figures['database']}-{articles}.json"
-        )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(figures, indent=2) + "\n")
-        self.stdout.write(f"\nFigures written to {path}")
 
 
 def _cell(value, width, spec=",.1f"):
@@ -133,6 +48,7 @@ def report(figures):
 
 
 def targets(figures):
+    """One line a target, then the export and backup lines when measured."""
     searches = [t for t in figures["timings"] if t["kind"] == "search"]
     pages = [t for t in figures["timings"] if t["kind"] == "entity"]
     size, median_target, p95_target = TARGETS[figures["database"]]
@@ -173,4 +89,7 @@ def targets(figures):
             f"(target < {seconds_target // 60} min: {verdict(projected < seconds_target)}; "
             f"memory < {memory_target} MB: {verdict(imported['peak_memory_mb'] < memory_target)})"
         )
+    if "export" in figures:
+        lines.append(f"Export of every article, {export.line(figures['export'])}")
+    lines += [f"Backup {backup.line(run)}" for run in figures.get("backup", [])]
     return lines

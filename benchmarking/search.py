@@ -15,26 +15,35 @@ every article, the rare ones in a handful.
 """
 
 import math
+import os
 import re
 import statistics
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
+from django.test.utils import override_settings
+from django.utils.text import slugify
 
-from ..importing.synthetic import SOURCES, _tail_words
-from ..models import Actor, Article, Location, Source
-from ..search import search_articles
-from ..search.sqlite import TABLE as SQLITE_SEARCH_TABLE
+from articles.models import Actor, Article, Location, Source
+from articles.search import search_articles
+from articles.search.sqlite import TABLE as SQLITE_SEARCH_TABLE
+
+from .corpus import SOURCES, _tail_words
+from .outputs import PROVENANCE_PREFIX
+from .tantivy_engine import TantivyArchive, available
 
 _TAIL = _tail_words(40000)
 MEDIUM_WORD = _TAIL[300]  # in about one article in a hundred
 RARE_WORD = _TAIL[20000]  # in a handful
-TOP_SOURCE = "institute-for-the-study-of-war"  # the biggest source of the generator
-assert SOURCES[0][0] == "Institute for the Study of War"
+TOP_SOURCE = slugify(SOURCES[0][0])  # the biggest source of the generator
 TOP_ACTOR = "volodymyr-zelensky"  # first in the gazetteer: the most mentioned
 TOP_LOCATION = "ukraine"
 
@@ -241,3 +250,53 @@ def search_index_size():
             "SELECT sum(pgsize) FROM dbstat WHERE name LIKE %s", [f"{SQLITE_SEARCH_TABLE}%"]
         )
         return cursor.fetchone()[0]
+
+
+def measure(articles, *, seed=1, rounds=20, warmup=2, with_tantivy=True, log=print):
+    """The figures of the mix on the configured database, which must hold (or
+    be empty, to be given) the synthetic archive of ``articles``."""
+    ensure_archive(articles, seed, log)
+    tantivy = _tantivy(articles, seed, log) if with_tantivy and available() else None
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        timings = run(
+            rounds=rounds,
+            warmup=warmup,
+            tantivy=tantivy,
+            progress=lambda t: log(f"  {t.name}: done"),
+        )
+    return {
+        "articles": articles,
+        "database": connection.vendor,
+        "cpus": os.cpu_count(),
+        "rounds": rounds,
+        "search_index_mb": round((search_index_size() or 0) / 2**20),
+        "tantivy": tantivy is not None,
+        "timings": [timing.summary() for timing in timings],
+    }
+
+
+def ensure_archive(articles, seed, log):
+    """Build the synthetic archive in an empty database; accept one built
+    before with the same size and seed; refuse anything else."""
+    total = Article.objects.count()
+    ours = Article.objects.filter(provenance__startswith=f"{PROVENANCE_PREFIX}{seed}/").count()
+    if total == 0:
+        log(f"Building the synthetic archive of {articles:,} articles …")
+        call_command("load_gazetteer", verbosity=0)
+        call_command("generate_corpus", count=articles, seed=seed, into_database=True)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    elif total != articles or ours != total:
+        raise CommandError(
+            f"The database holds {total:,} articles, not the synthetic archive of "
+            f"{articles:,} (seed {seed}): point DATABASE_URL at an empty database."
+        )
+
+
+def _tantivy(articles, seed, log):
+    path = Path(settings.BASE_DIR) / "var" / "bench" / f"tantivy-{articles}-{seed}"
+    cached = TantivyArchive.built_from_this_archive(path)
+    if cached is not None:
+        return cached
+    log(f"Indexing {articles:,} articles in tantivy at {path} …")
+    return TantivyArchive.build(path)

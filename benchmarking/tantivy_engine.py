@@ -17,8 +17,8 @@ from pathlib import Path
 from django.db import connection
 from django.db.models import Count, Max
 
-from ..models import Article
-from ..search.query import AnyOf, Word
+from articles.models import Article
+from articles.search.query import AnyOf, Word
 
 TEXT_FIELDS = ("title", "lede", "body")
 PAGE_SIZE = 20

@@ -4,7 +4,7 @@ and a realistic mix of searches and page views, bounded in time and requests.
     make loadtest PG_URL=postgres://postgres@127.0.0.1:5432/archive
 
 The archive lives in its own database, ``<name>_loadtest`` on the server of
-PG_URL; it is built once (migrate, gazetteer, ``synthesize_articles``) and kept
+PG_URL; it is built once (migrate, gazetteer, ``generate_corpus --into-database``) and kept
 for the next run (drop it to reclaim the space).  Clients keep a fixed number of
 requests in flight; the run fails if a single request errs (status other than
 200, or no answer).  The figures printed are the ones to quote.
@@ -78,7 +78,7 @@ def prepare_archive(server_url, articles, env):
             admin.execute(f'CREATE DATABASE "{name}"')
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_gazetteer", "-v0")
-        manage(env, "synthesize_articles", articles)
+        manage(env, "generate_corpus", "--count", articles, "--into-database")
         with connect(config, name) as db:
             db.execute("VACUUM ANALYZE")
     else:

@@ -1,0 +1,522 @@
+"""A synthetic corpus of war-analysis articles, for tests, benchmarks and load
+tests (``manage.py generate_corpus``).  Every name in it is invented.
+
+Realistic where it matters to the import and to search:
+
+* a long-tailed vocabulary: a few hundred common words of analysis plus tens
+  of thousands of rare made-up words, drawn with Zipf's law, so that search
+  meets very common, medium and very rare terms;
+* headlines, optional ledes, 3 to 25 paragraphs (median near 500 words);
+* sources (a few big, many small), authors, URLs, tags;
+* dates over four years from 24 February 2022, denser in the first year;
+* mentions of the gazetteer's actors and places in Zipf proportions (a few
+  very common, most rare), by their names, aliases and possessives, and in
+  Cyrillic (inflected forms included) in the Ukrainian and Russian articles;
+* names the gazetteer does not know (made-up people and bodies), so that the
+  import has suggestions to collect; and now and then a line of site
+  furniture for the cleaning to remove.
+
+And the tricks of real publishers, each drawn per source from the seed (the
+biggest source, a think tank, and the second, a newspaper, have them all):
+
+* a standing notice: a paragraph of 40 to 80 words at the end of most of the
+  source's articles, now and then with a number or a time changed or its
+  spacing altered, naming a gazetteer place inside a longer proper name
+  ("the Odesa Accords"), which is no mention of the place; and a short
+  recurring line ("Click here to see the interactive map.");
+* house section headings: short lines (2 to 6 words, no final period, such as
+  "Key Takeaways" or "Main Effort—Eastern Front") recurring across the
+  source's articles as paragraphs of their own;
+* bylines: the first line restates the record's authors ("Ann Roe, Bo Lee,
+  and Cy Dunn", or "By Ann Roe"), and now and then ``authors`` is missing;
+* datelines as the next line ("June 5, 5:15 pm ET") or starting it
+  ("KHARKIV, June 5 — ..."), and now and then ``published`` is missing;
+* footnote markers ("[12]") after sentences;
+* translation pairs: an article emitted again in Ukrainian (or English) with
+  the same ``url``, another ``language`` and another text;
+* syndicated copies: an article emitted again under another source, with
+  another url, its first line changed and a credit line at the end;
+* outlets named after places in running text ("the Kherson Ledger
+  reported"), which are no mentions of the places.
+
+Every record carries ``"generated": true`` and every source's name ends with
+" (generated)".  Article ``n`` of seed ``s`` depends only on ``(s, n)``: the
+same command gives the same corpus, byte for byte, however it is split into
+files; a translation or a copy is article ``n`` made from article ``n - 1``.
+"""
+
+import bisect
+import datetime
+import itertools
+import json
+import random
+from collections import Counter
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.utils.text import slugify
+
+START = datetime.date(2022, 2, 24)
+DAYS = 4 * 365
+
+
+def _words(text):
+    return text.split()
+
+
+COMMON_WORDS = _words(
+    """the of and to in a that is for on as with was by it are from at be this has have not its
+an his but or which were their said they will would been had more than after war forces
+front attack strikes troops offensive defence defense air missile drone drones artillery
+military political analysts report analysis according officials city region government
+president minister talks negotiations ceasefire peace sanctions support aid weapons
+ammunition line positions advance withdrawal losses pressure escalation threat security
+allies western intelligence operation campaign battle control territory occupied
+civilian civilians infrastructure energy grid ports grain economy budget oil gas exports
+counteroffensive reserves mobilisation recruitment brigades units battalion commanders
+command staff logistics supply routes bridge river bank villages towns settlements
+shelling bombardment missiles interceptors systems launchers tanks armoured vehicles
+equipment production industry factories diplomacy summit statement spokesperson ministry
+claims propaganda information narrative media sources evidence satellite images footage
+days weeks months year years spring summer autumn winter night morning since during
+before while however despite although because therefore likely unlikely significant
+major new key important strategic tactical operational limited heavy large small long
+short early late first second third several many most some few other another both each
+every all any no only also even still already again further possible continue continued
+continues remain remains remained expect expected show shows showed suggest suggests
+suggested claim claimed warn warned says say told added noted believes argue argued
+assess assessed assessment"""
+)
+
+FIRST_NAMES = _words(
+    """Olena Oleksandr Iryna Andrii Natalia Serhii Tetiana Dmytro Kateryna Mykhailo Yulia
+Bohdan Oksana Taras Halyna Yurii Marta Vasyl Larysa Roman Anna Pavlo Sofia Ihor James
+Sarah Michael Emma Thomas Anna Lukas Marie Piotr Agnieszka Jonas Ingrid Mark Helen"""
+)
+LAST_NAMES = _words(
+    """Kovalenko Shevchuk Bondarenko Tkachenko Kravchenko Oliinyk Melnyk Polishchuk Marchenko
+Savchenko Rudenko Moroz Lysenko Hnatiuk Zinchenko Karpenko Pavlenko Danylchuk Harrison
+Whitfield Brennan Novak Kowalski Lindqvist Hartmann Moreau Dubois Fischer"""
+)
+BODIES = """Centre for Eastern Defence Studies|Black Sea Maritime Monitor|Kharkiv Civic Coalition
+|Institute of Frontline Economics|Eastern Logistics Command|Volunteer Drone Initiative
+|Council for Energy Resilience|Danube Shipping Authority|Steppe Reconstruction Fund
+|Northern Operational Group|Carpathian Policy Forum|Transcaucasus Research Network""".replace(
+    "\n", ""
+).split("|")
+GENERATED = " (generated)"
+SOURCES = [
+    (name + GENERATED, domain)
+    for name, domain in [
+        ("Institute for Frontline Studies", "frontline-studies.example"),
+        ("The Kharkiv Courier", "kharkiv-courier.example"),
+        ("Dnipro Evening Ledger", "dnipro-ledger.example"),
+        ("Brussels Security Letter", "brussels-letter.example"),
+        ("Volga Observer", "volga-observer.example"),
+        ("Royal Institute for Defence Analysis", "rida.example"),
+        ("Eastern Policy House", "eastern-policy.example"),
+        ("Endowment for Black Sea Peace", "bsp-endowment.example"),
+        ("Presidential Press Office", "press-office.example"),
+        ("Daybreak Analytics", "daybreak.example"),
+        ("Frontline Review", "frontline-review.example"),
+        ("Eastern Europe Monitor", "ee-monitor.example"),
+        ("Black Sea Security Bulletin", "bssb.example"),
+        ("Baltic Defence Letter", "bdl.example"),
+        ("Steppe Analytics", "steppe-analytics.example"),
+        ("Donbas Dispatch", "donbas-dispatch.example"),
+        ("Warsaw Strategy Notes", "wsn.example"),
+        ("Nordic Security Review", "nsr.example"),
+        ("Caucasus Watch", "caucasus-watch.example"),
+        ("Danube Policy Brief", "dpb.example"),
+    ]
+]
+TAGS = _words(
+    """frontline air-defence diplomacy sanctions energy economy occupation drones navy
+mobilisation reconstruction war-crimes negotiations logistics intelligence"""
+)
+FURNITURE = ["2 min to read", "Related News", "Advertisement", "post-img"]
+UK_WORDS = _words(
+    """і в на що не з до як це за але від про так вже війна фронт удари ракети дрони армія сили
+оборона наступ переговори позиції місто область країна уряд президент заява аналітики
+звіт загроза підтримка союзники тиск втрати тижні місяці ніч ранок"""
+)
+RU_WORDS = _words(
+    """и в на что не с до как это за но от о так уже война фронт удары ракеты дроны армия силы
+оборона наступление переговоры позиции город область страна правительство президент
+заявление аналитики доклад угроза поддержка союзники давление потери"""
+)
+
+
+# The publishers' tricks: the words they are made of.
+TREATIES = _words("Accords Conventions Protocol Memorandum Charter Declaration")
+NOTICE_SENTENCES = [
+    "{source} receives no classified material from any government and relies only on "
+    "open sources, including imagery, official statements and the reports of journalists.",
+    "Reports of strikes on civilians are recorded in keeping with the {place} {treaty} and "
+    "the customary laws of armed conflict.",
+    "Maps are updated every day at {time} and may not show the latest changes on the ground.",
+    "The authors thank the {number} volunteers who verify footage before it is published.",
+    "Readers may reproduce this report with attribution for purposes that are not commercial.",
+    "Corrections are published within {number} days and noted at the end of each report.",
+    "Assessments of control rely on imagery and statements that cannot always be confirmed.",
+    "Nothing in this report should be read as an endorsement of any party to the conflict.",
+]
+SHORT_LINES = [
+    "Click here to see the interactive map.",
+    "Click here to subscribe to the daily update.",
+    "Click here to read the full timeline.",
+    "See the map of the front at the end of this report.",
+]
+PLAIN_HEADINGS = [
+    "Key Takeaways",
+    "Key Points",
+    "What Comes Next",
+    "Daily Outlook",
+    "Our Assessment",
+    "Further Reading",
+    "Inside the Occupied Territories",
+    "Activity in the Rear Areas",
+]
+EFFORTS = ["Main Effort", "Supporting Effort", "Secondary Effort"]
+DIRECTIONS = _words("Eastern Southern Northern Western Coastal Central")
+AXES = _words("Front Axis Sector Direction")
+OBJECTIVES = [
+    "objective: hold the line",
+    "objective: reach the river",
+    "objective: secure the crossings",
+    "objective: cut the supply road",
+]
+OUTLET_NOUNS = _words("Courier Ledger Herald Gazette Chronicle Observer")
+OUTLET_VERBS = ["{outlet} reported", "told {outlet}", "according to {outlet}"]
+MONTHS = _words(
+    "January February March April May June July August September October November December"
+)
+SYNDICATION_MARKS = ["UPDATED:", "ANALYSIS:", "From our partners:", "(Republished)"]
+# One article in 20 is a copy of the one before: 3 in 5 of those a translation.
+COPY_SHARE = 0.05
+TRANSLATION_SHARE = 0.6
+SYNDICATION_CREDIT = "This article first appeared in {source} and is republished with permission."
+
+
+def _zipf_weights(n, exponent=1.07):
+    return list(itertools.accumulate(1 / (rank**exponent) for rank in range(1, n + 1)))
+
+
+def _tail_words(count, seed=20220224):
+    """Made-up words, deterministic, for the vocabulary's long tail."""
+    rng = random.Random(seed)
+    onsets = _words("b br d dr h k kr l m n p pr r s st sh t tr v z zh ch")
+    vowels = _words("a e i o u ia io ei ou")
+    codas = ["", "", "n", "r", "s", "k", "l", "sk", "v", "nt"]
+    words, seen = [], set(COMMON_WORDS)
+    while len(words) < count:
+        word = "".join(
+            rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
+            for _ in range(rng.choice((1, 2, 2, 2, 3)))
+        )
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+class SourceHabits:
+    """What one source does to its articles; drawn from the seed, per source."""
+
+    def __init__(self, rng, index, name, places):
+        self.name = name.removesuffix(GENERATED)
+        think_tank, newspaper = index == 0, index == 1
+        has_notice = think_tank or (not newspaper and rng.random() < 0.6)
+        self.notices = self._notices(rng, places) if has_notice else []
+        self.short_line = rng.choice(SHORT_LINES) if has_notice else None
+        self.headings = (
+            self._headings(rng) if think_tank or (not newspaper and rng.random() < 0.5) else []
+        )
+        self.byline = (
+            "list" if think_tank else "by" if newspaper else rng.choice((None, "list", "by"))
+        )
+        self.dateline = (
+            "time" if think_tank else "place" if newspaper else rng.choice((None, "time", "place"))
+        )
+        self.footnotes = think_tank or (not newspaper and rng.random() < 0.3)
+
+    def _notices(self, rng, places):
+        """The notice and variants of it: a number or time changed, spacing altered."""
+        treaty = NOTICE_SENTENCES[1]
+        others = rng.sample([s for s in NOTICE_SENTENCES if s != treaty], 4)
+        sentences = [treaty, *others]
+        rng.shuffle(sentences)
+        while len(" ".join(sentences).split()) > 80:
+            sentences.remove(next(s for s in sentences if s != treaty))
+        template = " ".join(sentences)
+        values = {
+            "source": self.name,
+            "place": rng.choice(places),
+            "treaty": rng.choice(TREATIES),
+            "time": "6:00 pm ET",
+            "number": rng.randint(12, 60),
+        }
+        notice = template.format(**values)
+        variants = [
+            template.format(**{**values, "number": values["number"] + 1}),
+            template.format(**{**values, "time": "7:30 pm ET"}),
+            notice.replace(". ", ".  ", 1),
+            notice + " ",
+        ]
+        return [notice, *variants]
+
+    @staticmethod
+    def _headings(rng):
+        plain = rng.sample(PLAIN_HEADINGS, 2)
+        efforts = [
+            f"{effort}—{rng.choice(DIRECTIONS)} {rng.choice(AXES)}"
+            + (f" ({rng.choice(OBJECTIVES)})" if rng.random() < 0.5 else "")
+            for effort in EFFORTS[: rng.randint(1, 3)]
+        ]
+        return [plain[0], *efforts, plain[1]]
+
+
+NO_HABITS = SimpleNamespace(
+    notices=[], short_line=None, headings=[], byline=None, dateline=None, footnotes=False
+)
+
+
+class CorpusGenerator:
+    """Generates article ``n`` of a corpus seeded by ``seed`` as a dict of the
+    import's fields."""
+
+    def __init__(self, seed, gazetteer_path=None, tail_words=40000):
+        self.seed = seed
+        path = Path(gazetteer_path or settings.BASE_DIR / "fixtures" / "gazetteer.json")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        # The gazetteer lists the most prominent entries first: that order is
+        # the Zipf rank, so Russia, Ukraine, Putin and Kyiv are very common and
+        # most villages rare.
+        actors, locations = data.get("actors", []), data.get("locations", [])
+        entries = [
+            (kind, entry)
+            for pair in itertools.zip_longest(actors, locations)
+            for kind, entry in zip(("actor", "location"), pair, strict=True)
+            if entry
+        ]
+        self.entities = [self._names(entry) for _, entry in entries]
+        # (kind, slug) of each entity: what an article names, for ``mentions``.
+        self.entity_keys = [(kind, entry["slug"]) for kind, entry in entries]
+        self.entity_weights = _zipf_weights(len(self.entities), 1.2)
+        english = COMMON_WORDS + _tail_words(tail_words)
+        self.vocabularies = {
+            language: (words, _zipf_weights(len(words)))
+            for language, words in (("en", english), ("uk", UK_WORDS), ("ru", RU_WORDS))
+        }
+        self.people = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+        self.people_weights = _zipf_weights(len(self.people), 1.3)
+        self.source_weights = _zipf_weights(len(SOURCES), 1.1)
+        # Places that name outlets and treaties, which are no mentions of them.
+        self.cities = [entry["name"] for entry in locations if entry.get("kind") == "city"][:40]
+        outlet_rng = random.Random(f"{seed}:outlets")
+        self.outlets = [
+            f"the {city} {outlet_rng.choice(OUTLET_NOUNS)}" for city in self.cities[:10]
+        ]
+        self.habits = [
+            SourceHabits(random.Random(f"{seed}:source:{index}"), index, name, self.cities)
+            for index, (name, _) in enumerate(SOURCES)
+        ]
+        # The war's first year was the most written about.
+        self.day_weights = list(itertools.accumulate(3 if day < 365 else 1 for day in range(DAYS)))
+
+    @staticmethod
+    def _names(entry):
+        latin, cyrillic = [entry["name"]], []
+        for alias in entry.get("aliases", []):
+            name = alias if isinstance(alias, str) else alias["name"]
+            if isinstance(alias, dict) and alias.get("case_sensitive"):
+                continue
+            (cyrillic if any("\u0400" <= ch <= "\u04ff" for ch in name) else latin).append(name)
+        return latin, cyrillic
+
+    def _pick(self, rng, population, weights, k=1):
+        total = weights[-1]
+        return [population[bisect.bisect(weights, rng.random() * total)] for _ in range(k)]
+
+    def _sentence(self, rng, cast, language, named):
+        words, weights = self.vocabularies[language]
+        tokens = self._pick(rng, words, weights, rng.randint(8, 28))
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            index = rng.choice(cast)
+            named[index] += 1
+            latin, cyrillic = self.entities[index]
+            names = cyrillic if language != "en" and cyrillic else latin
+            name = rng.choice(names) if rng.random() < 0.4 else names[0]
+            if language == "en" and rng.random() < 0.15:
+                name += rng.choice(("'s", "’s"))
+            tokens.insert(rng.randint(0, len(tokens)), name)
+        if language == "en" and rng.random() < 0.08:
+            person = self._pick(rng, self.people, self.people_weights)[0]
+            tokens[rng.randint(0, len(tokens) - 1) :] = [person, rng.choice(("said", "warned"))]
+        if language == "en" and rng.random() < 0.03:
+            tokens.insert(rng.randint(0, len(tokens)), rng.choice(BODIES))
+        text = " ".join(tokens)
+        return text[0].upper() + text[1:] + rng.choice(".....?")
+
+    def article(self, n):
+        return self.article_and_mentions(n)[0]
+
+    def article_and_mentions(self, n):
+        """Article ``n`` and how often it names each gazetteer entry, as
+        ``{(kind, slug): count}``: the mentions an import would link."""
+        rng = random.Random(f"{self.seed}:{n}")
+        if rng.random() < COPY_SHARE and n > 0 and not self._copy_roll(n - 1):
+            record, mentions, cast = self._original(n - 1)
+            if rng.random() < TRANSLATION_SHARE and record["language"] in ("en", "uk"):
+                return self._translation(rng, record, cast)
+            return self._syndicated(rng, n, record), mentions
+        return self._original(n)[:2]
+
+    def _copy_roll(self, n):
+        """Whether article ``n`` drew a copy of article ``n - 1`` (it is one
+        unless ``n - 1`` drew one too: then ``n`` is an original)."""
+        return random.Random(f"{self.seed}:{n}").random() < COPY_SHARE
+
+    def _original(self, n):
+        rng = random.Random(f"{self.seed}:{n}")
+        rng.random()  # the copy roll
+        named = Counter()
+        roll = rng.random()
+        language = "en" if roll < 0.85 else ("uk" if roll < 0.95 else "ru")
+        cast = [
+            bisect.bisect(self.entity_weights, rng.random() * self.entity_weights[-1])
+            for _ in range(rng.randint(2, 9))
+        ]
+        source_index = self._pick(rng, range(len(SOURCES)), self.source_weights)[0]
+        source, domain = SOURCES[source_index]
+        habits = self.habits[source_index] if language == "en" else NO_HABITS
+        paragraphs = self._paragraphs(rng, cast, language, named, habits.footnotes)
+        headline = self._sentence(rng, cast[:1], language, named).rstrip(".?")
+        if len(headline) > 110:
+            headline = headline[:110].rsplit(" ", 1)[0]
+        day = START + datetime.timedelta(
+            days=bisect.bisect(self.day_weights, rng.random() * self.day_weights[-1])
+        )
+        authors = self._pick(
+            rng,
+            self.people,
+            self.people_weights,
+            rng.randint(1, 4) if habits.byline else rng.choice((0, 1, 1, 2)),
+        )
+        record = {
+            "title": headline,
+            "body": "",
+            "source": source,
+            "authors": authors,
+            "url": f"https://{domain}/{day:%Y/%m/%d}/{slugify(headline)[:60]}-{n}",
+            "published": day.isoformat(),
+            "language": language,
+            "tags": rng.sample(TAGS, rng.randint(0, 3)),
+            "generated": True,
+        }
+        if rng.random() < 0.5:
+            record["lede"] = self._sentence(rng, cast, language, named)
+        if language == "en":
+            self._add_furniture(rng, paragraphs, habits)
+            self._add_dateline(rng, paragraphs, habits, day, record)
+            self._add_byline(rng, paragraphs, habits, record)
+        if rng.random() < 0.05:
+            paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(FURNITURE))
+        record["body"] = "\n\n".join(paragraphs)
+        mentions = Counter()
+        for index, count in named.items():
+            mentions[self.entity_keys[index]] += count
+        return record, mentions, cast
+
+    def _paragraphs(self, rng, cast, language, named, footnotes=False, count=None):
+        paragraphs = []
+        if count is None:
+            count = max(3, min(25, int(rng.lognormvariate(2.0, 0.5))))
+        for _ in range(count):
+            sentences = [
+                self._sentence(rng, cast, language, named) for _ in range(rng.randint(2, 6))
+            ]
+            if footnotes:
+                sentences = [
+                    f"{sentence}[{rng.randint(1, 120)}]" if rng.random() < 0.3 else sentence
+                    for sentence in sentences
+                ]
+            paragraphs.append(" ".join(sentences))
+        if language == "en" and rng.random() < 0.15:
+            words, weights = self.vocabularies[language]
+            said = " ".join(self._pick(rng, words, weights, rng.randint(5, 12)))
+            outlet = rng.choice(OUTLET_VERBS).format(outlet=rng.choice(self.outlets))
+            paragraphs[rng.randrange(len(paragraphs))] += f" {said.capitalize()}, {outlet}."
+        return paragraphs
+
+    @staticmethod
+    def _add_furniture(rng, paragraphs, habits):
+        """The source's headings, short line and standing notice."""
+        if habits.headings and rng.random() < 0.8:
+            places = sorted(rng.sample(range(1, len(paragraphs)), min(len(paragraphs) - 1, 4)))
+            for place, heading in reversed(list(zip([0, *places], habits.headings, strict=False))):
+                paragraphs.insert(place, heading)
+        if habits.short_line and rng.random() < 0.6:
+            paragraphs.insert(rng.randint(1, len(paragraphs)), habits.short_line)
+        if habits.notices and rng.random() < 0.85:
+            variant = rng.random() < 0.2
+            paragraphs.append(rng.choice(habits.notices[1:]) if variant else habits.notices[0])
+
+    def _add_dateline(self, rng, paragraphs, habits, day, record):
+        if not habits.dateline or rng.random() >= 0.8:
+            return
+        date = f"{MONTHS[day.month - 1]} {day.day}"
+        if habits.dateline == "time":
+            hour, minute = rng.randint(1, 12), rng.choice((0, 15, 30, 45))
+            paragraphs.insert(0, f"{date}, {hour}:{minute:02d} {rng.choice(('am', 'pm'))} ET")
+        else:
+            paragraphs[0] = f"{rng.choice(self.cities[:12]).upper()}, {date} — {paragraphs[0]}"
+        if rng.random() < 0.2:
+            del record["published"]
+
+    @staticmethod
+    def _add_byline(rng, paragraphs, habits, record):
+        authors = record["authors"]
+        if not habits.byline or not authors or rng.random() >= 0.85:
+            return
+        if len(authors) == 1:
+            names = authors[0]
+        elif habits.byline == "by" or len(authors) == 2:
+            names = " and ".join(authors) if len(authors) == 2 else ", ".join(authors)
+        else:
+            names = f"{', '.join(authors[:-1])}, and {authors[-1]}"
+        paragraphs.insert(0, f"By {names}" if habits.byline == "by" else names)
+        if rng.random() < 0.2:
+            del record["authors"]
+
+    def _translation(self, rng, original, cast):
+        """``original`` in the other language: same url, source, date and authors."""
+        language = "uk" if original["language"] == "en" else "en"
+        named = Counter()
+        count = len(original["body"].split("\n\n"))
+        paragraphs = self._paragraphs(rng, cast, language, named, count=count)
+        headline = self._sentence(rng, cast[:1], language, named).rstrip(".?")
+        record = {**original, "title": headline[:110].strip(), "language": language}
+        record["body"] = "\n\n".join(paragraphs)
+        record.pop("lede", None)
+        mentions = Counter()
+        for index, times in named.items():
+            mentions[self.entity_keys[index]] += times
+        return record, mentions
+
+    @staticmethod
+    def _syndicated(rng, n, original):
+        """``original`` under another source: another url, its first line
+        changed, a credit line at the end."""
+        source, domain = rng.choice([pair for pair in SOURCES if pair[0] != original["source"]])
+        paragraphs = original["body"].split("\n\n")
+        paragraphs[0] = f"{rng.choice(SYNDICATION_MARKS)} {paragraphs[0]}"
+        credit = SYNDICATION_CREDIT.format(source=original["source"].removesuffix(GENERATED))
+        path = original["url"].split("/", 3)[3]
+        return {
+            **original,
+            "source": source,
+            "url": f"https://{domain}/partners/{n}/{path}",
+            "body": "\n\n".join([*paragraphs, credit]),
+        }
