@@ -16,10 +16,8 @@ every article, the rare ones in a handful.
 
 import math
 import os
-import re
 import statistics
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -27,14 +25,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils.text import slugify
 
 from articles.models import Actor, Article, Location, Source
-from articles.search import search_articles
-from articles.search.sqlite import TABLE as SQLITE_SEARCH_TABLE
+from articles.search import get_engine, search_articles
 
 from .corpus import SOURCES, _tail_words
 from .outputs import PROVENANCE_PREFIX
@@ -156,34 +153,25 @@ def record(client, url):
     return recorder.statements
 
 
-_QMARK = re.compile(r"(?<!%)%s")
-
-
 def replay(statements):
-    """Run ``statements`` straight through the driver, in one transaction (a
-    page's planner settings last the statements it sets them for: see
-    search/postgres.py); returns the seconds."""
-    raw = connection.connection
-    sqlite = connection.vendor == "sqlite"
+    """Run ``statements`` again, in one transaction (a page's planner settings
+    last the statements it sets them for: see search/postgres.py); returns the
+    seconds."""
     started = time.perf_counter()
-    with nullcontext() if sqlite else raw.transaction():
-        cursor = raw.cursor()
+    with transaction.atomic(), connection.cursor() as cursor:
         for sql, params, many in statements:
-            if sqlite:
-                sql = _QMARK.sub("?", sql).replace("%%", "%")
             if many:
                 cursor.executemany(sql, params)
             else:
                 cursor.execute(sql, params or ())
             if cursor.description:
                 cursor.fetchall()
-        cursor.close()
     return time.perf_counter() - started
 
 
 def explain(statements):
     """The plan of each SELECT the page runs."""
-    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    prefix = connection.ops.explain_query_prefix() + " "
     plans = []
     with connection.cursor() as cursor:
         for sql, params, many in statements:
@@ -240,18 +228,6 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None):
     return timings
 
 
-def search_index_size():
-    """Bytes of the search index, for the report."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_relation_size('articles_article_search_vector')")
-            return cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE %s", [f"{SQLITE_SEARCH_TABLE}%"]
-        )
-        return cursor.fetchone()[0]
-
-
 def measure(articles, *, seed=1, rounds=20, warmup=2, with_tantivy=True, log=print):
     """The figures of the mix on the configured database, which must hold (or
     be empty, to be given) the synthetic archive of ``articles``."""
@@ -266,10 +242,10 @@ def measure(articles, *, seed=1, rounds=20, warmup=2, with_tantivy=True, log=pri
         )
     return {
         "articles": articles,
-        "database": connection.vendor,
+        "database": get_engine().name,
         "cpus": os.cpu_count(),
         "rounds": rounds,
-        "search_index_mb": round((search_index_size() or 0) / 2**20),
+        "search_index_mb": round((get_engine().index.size() or 0) / 2**20),
         "tantivy": tantivy is not None,
         "timings": [timing.summary() for timing in timings],
     }
@@ -284,8 +260,7 @@ def ensure_archive(articles, seed, log):
         log(f"Building the synthetic archive of {articles:,} articles …")
         call_command("load_gazetteer", verbosity=0)
         call_command("generate_corpus", count=articles, seed=seed, into_database=True)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        get_engine().index.settle()
     elif total != articles or ours != total:
         raise CommandError(
             f"The database holds {total:,} articles, not the synthetic archive of "

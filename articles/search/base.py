@@ -52,6 +52,16 @@ class SearchIndex:
         with self.connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
+    def settle(self):
+        """Before measuring: every statistic and visibility map up to date, as a
+        database that has been serving for a while would have them."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    def size(self):
+        """Bytes the search index takes on disk, or None when unknown."""
+        return None
+
     def insert_rows(self, table, columns, rows):
         """Insert plain rows (lists of values in ``columns``' order) into
         ``table``: the import's mentions and ledger digests, tens of thousands

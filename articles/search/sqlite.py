@@ -123,6 +123,11 @@ class SQLiteIndex(SearchIndex):
                 cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
                 cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
 
+    def size(self):
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE %s", [f"{TABLE}%"])
+            return cursor.fetchone()[0]
+
     def starting_with(self, field, prefix):
         """SQLite cannot read a ``LIKE … ESCAPE`` off an index and scans every
         value; the values from ``prefix`` up to the prefix with its last
