@@ -133,7 +133,8 @@ SEARCH_VECTOR_TRIGGER_FUNCTION = """CREATE OR REPLACE FUNCTION
 # pglz spent 15% of an article's insert trying to compress its search vector
 # and mostly giving up (a vector's positions do not repeat); LZ4 compresses
 # five vectors in six to three quarters, and reads them back faster for every
-# search that tests a match row by row.  Only where the server was built with it.
+# search that tests a match row by row.  Only where the server was built with
+# it; migration 0008 sets it.
 LZ4_AVAILABLE = (
     "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
 )
@@ -146,7 +147,8 @@ LZ4_COLUMNS = ("body", "search_vector")
 # planner does not price: it read a common word's matches by a sequential
 # scan, testing every row.  At 100,000 synthetic articles, "counteroffensive"
 # (30,382 matches): its capped count 177 -> 10 ms, each facet 215 -> 50 ms,
-# the page 1,660 -> 580 ms; "Kiev" with its aliases 3,934 -> 266 ms.
+# the page 1,660 -> 580 ms; "Kiev" with its aliases 3,934 -> 266 ms.  Migration
+# 0009 sets it where its role is a superuser.
 MATCH_COST = 100
 
 
@@ -166,8 +168,10 @@ SEARCH_VECTOR_INDEX = (
 CREATE_NEWEST_INDEX = """CREATE INDEX articles_article_newest ON articles_article
     (published DESC NULLS LAST, created DESC, id DESC) WHERE status = 'published'"""
 
-# The functions, trigger and indexes of the search, by kind and name: the
-# migrations create them (0002, 0005, 0008), and PostgresSchema compares.
+# The functions, trigger and indexes of the search, by kind and name.  The
+# migrations create them (0002, 0005, 0008) from their own copies of these
+# statements: changing one here needs a new migration, or
+# tests/test_migrations_from_zero.py fails.
 SCHEMA_OBJECTS = {
     ("function", "articles_search_config"): SEARCH_CONFIG_FUNCTION,
     ("function", "articles_search_text"): SEARCH_TEXT_FUNCTION,
