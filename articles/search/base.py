@@ -29,8 +29,8 @@ from ..models import Article
 
 
 class SearchIndex:
-    """The index part: what the import, the re-link, ``migrate`` and the
-    backup call, on the engine's connection."""
+    """The index part: what the import, ``migrate`` and the backup call, on
+    the engine's connection."""
 
     def __init__(self, connection):
         self.connection = connection

@@ -31,12 +31,22 @@ into the original text.  Both engines then split words the same way.
 """
 
 import datetime
+import operator
 import re
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
+from functools import reduce
 
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorExact,
+    SearchVectorField,
+)
 from django.db import DatabaseError, transaction
-from django.db.models import BooleanField, Expression, FloatField
+from django.db.models import Expression, F, Func, TextField
+from django.db.models.functions import Left, Right
 
 from ..models import Article
 from .base import QueryCompiler, SearchEngine, SearchIndex, SearchSchema
@@ -54,7 +64,7 @@ assert len(GLUE_PUNCTUATION) == len(PLACEHOLDERS)
 RESTORE_PUNCTUATION = str.maketrans(PLACEHOLDERS, GLUE_PUNCTUATION)
 
 # ts_rank weights for D, C (body), B (lede) and A (headline).
-RANK_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
+RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
 # Rank normalisation 1: divide by 1 + log(length), so a long article does not
 # win by length alone.
 RANK_NORMALIZATION = 1
@@ -123,7 +133,8 @@ SEARCH_VECTOR_TRIGGER_FUNCTION = """CREATE OR REPLACE FUNCTION
 # pglz spent 15% of an article's insert trying to compress its search vector
 # and mostly giving up (a vector's positions do not repeat); LZ4 compresses
 # five vectors in six to three quarters, and reads them back faster for every
-# search that tests a match row by row.  Only where the server was built with it.
+# search that tests a match row by row.  Only where the server was built with
+# it; migration 0008 sets it.
 LZ4_AVAILABLE = (
     "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
 )
@@ -136,7 +147,8 @@ LZ4_COLUMNS = ("body", "search_vector")
 # planner does not price: it read a common word's matches by a sequential
 # scan, testing every row.  At 100,000 synthetic articles, "counteroffensive"
 # (30,382 matches): its capped count 177 -> 10 ms, each facet 215 -> 50 ms,
-# the page 1,660 -> 580 ms; "Kiev" with its aliases 3,934 -> 266 ms.
+# the page 1,660 -> 580 ms; "Kiev" with its aliases 3,934 -> 266 ms.  Migration
+# 0009 sets it where its role is a superuser.
 MATCH_COST = 100
 
 
@@ -156,8 +168,10 @@ SEARCH_VECTOR_INDEX = (
 CREATE_NEWEST_INDEX = """CREATE INDEX articles_article_newest ON articles_article
     (published DESC NULLS LAST, created DESC, id DESC) WHERE status = 'published'"""
 
-# The functions, trigger and indexes of the search, by kind and name: the
-# migrations create them (0002, 0005, 0008), and PostgresSchema compares.
+# The functions, trigger and indexes of the search, by kind and name.  The
+# migrations create them (0002, 0005, 0008) from their own copies of these
+# statements: changing one here needs a new migration, or
+# tests/test_migrations_from_zero.py fails.
 SCHEMA_OBJECTS = {
     ("function", "articles_search_config"): SEARCH_CONFIG_FUNCTION,
     ("function", "articles_search_text"): SEARCH_TEXT_FUNCTION,
@@ -192,17 +206,45 @@ def compile_node(node):
     raise TypeError(node)
 
 
-def tsquery_sql(text, *, once=False):
-    """SQL for the tsquery ``text`` in every configuration, OR-ed.
+def _tsquery(text):
+    """The tsquery ``text`` in every configuration, OR-ed.  With constant
+    configurations PostgreSQL folds it while planning, to estimate how many
+    rows match and choose the GIN index, and computes it once a statement."""
+    queries = [SearchQuery(text, config=name, search_type="raw") for name in ALL_CONFIGURATIONS]
+    return reduce(operator.or_, queries)
 
-    In a WHERE clause it stays a plain expression: PostgreSQL folds it while
-    planning, to estimate how many rows match and choose the GIN index, and
-    computes it once for the index scan.  Elsewhere (``once``: ranking, the
-    headlines) it is a scalar subquery, computed once per statement rather than
-    once per row."""
-    parts = " || ".join(f"to_tsquery('{name}', %s)" for name in ALL_CONFIGURATIONS)
-    sql = f"(SELECT {parts})" if once else f"({parts})"
-    return sql, [text] * len(ALL_CONFIGURATIONS)
+
+def _own_tsquery(text):
+    """The tsquery ``text`` in each article's own configuration."""
+    return SearchQuery(text, config=_own_configuration(), search_type="raw")
+
+
+def _own_configuration():
+    return Func(F("language"), function="articles_search_config", output_field=TextField())
+
+
+def _headline(column, query, **options):
+    """The ``column`` of each article with the matches of ``query`` marked, in
+    the article's configuration, on the text as indexed (see ``_restore``)."""
+    indexed = Func(F(column), function="articles_search_text", output_field=TextField())
+    return SearchHeadline(
+        indexed,
+        query,
+        config=_own_configuration(),
+        start_sel=MARK_START,
+        stop_sel=MARK_END,
+        **options,
+    )
+
+
+def _search_vector():
+    """The article's ``search_vector`` column, which is not a model field."""
+    return ArticleSQL("{table}.search_vector", [], SearchVectorField())
+
+
+def _matches(query):
+    """The condition ``search_vector @@ query``."""
+    return SearchVectorExact(_search_vector(), query)
 
 
 def _query_text(nodes):
@@ -279,16 +321,14 @@ class PostgresQueryCompiler(QueryCompiler):
             return ReadingPlan(BITMAP_PLAN)  # no index walks oldest first (NULLs last)
         estimated = _estimated_rows(self.connection, matches)
         phrase = any(_has_phrase(node) for node in positive)
-        candidates = _estimated_rows(self.connection, candidates)
-        if not phrase and estimated**2 >= WALK_FACTOR * limit * candidates:
+        if not phrase and (
+            estimated**2 >= WALK_FACTOR * limit * _estimated_rows(self.connection, candidates)
+        ):
             return ReadingPlan(WALK_PLAN)
         return ReadingPlan(BITMAP_PLAN, since=_recent_enough(self.connection, estimated, limit))
 
     def planned(self, settings):
         return _local_settings(self.connection, settings) if settings else nullcontext()
-
-    def _condition(self, template, params):
-        return ArticleSQL(template, params, BooleanField())
 
     def filter(self, queryset, parsed):
         positive = parsed.positive_nodes()
@@ -297,19 +337,17 @@ class PostgresQueryCompiler(QueryCompiler):
             text = _query_text(positive)
             if negative is not None:
                 text = f"({text}) & !({compile_node(negative)})"
-            sql, params = tsquery_sql(text)
-            return queryset.filter(self._condition("{table}.search_vector @@ " + sql, params))
+            return queryset.filter(_matches(_tsquery(text)))
         if negative is not None:
-            sql, params = tsquery_sql(compile_node(negative))
-            return queryset.exclude(self._condition("{table}.search_vector @@ " + sql, params))
+            return queryset.exclude(_matches(_tsquery(compile_node(negative))))
         return queryset
 
     def rank_order(self, parsed):
-        sql, params = tsquery_sql(_query_text(parsed.positive_nodes()), once=True)
-        rank = ArticleSQL(
-            f"ts_rank('{RANK_WEIGHTS}', {{table}}.search_vector, {sql}, {RANK_NORMALIZATION})",
-            params,
-            FloatField(),
+        rank = SearchRank(
+            _search_vector(),
+            _tsquery(_query_text(parsed.positive_nodes())),
+            weights=RANK_WEIGHTS,
+            normalization=RANK_NORMALIZATION,
         )
         return [rank.desc()]
 
@@ -322,21 +360,27 @@ class PostgresQueryCompiler(QueryCompiler):
         node = parsed.any_positive_node()
         if node is None or not article_ids:
             return {}
-        marks = f"StartSel={MARK_START}, StopSel={MARK_END}"
-        statement = (
-            f"SELECT id, {HEADLINE.format('title')}, {HEADLINE.format('lede')}, "
-            f"{HEADLINE.format('body')}, left(body, {EDGE}), right(body, {EDGE}) "
-            f"FROM {OWN_QUERY} WHERE id = ANY(%s)"
+        query = _own_tsquery(compile_node(node))
+        rows = (
+            Article.objects.using(self.connection.alias)
+            .filter(pk__in=article_ids)
+            .values_list(
+                "pk",
+                _headline("title", query, highlight_all=True),
+                _headline("lede", query, max_words=40, min_words=20),
+                _headline(
+                    "body",
+                    query,
+                    max_fragments=2,
+                    max_words=20,
+                    min_words=8,
+                    short_word=0,
+                    fragment_delimiter=" … ",
+                ),
+                Left("body", EDGE),
+                Right("body", EDGE),
+            )
         )
-        options = [
-            f"HighlightAll=true, {marks}",
-            f"MaxWords=40, MinWords=20, {marks}",
-            "MaxFragments=2, MaxWords=20, MinWords=8, ShortWord=0, "
-            f'FragmentDelimiter=" … ", {marks}',
-        ]
-        with self.connection.cursor() as cursor:
-            cursor.execute(statement, [*options, compile_node(node), list(article_ids)])
-            rows = cursor.fetchall()
         snippets = {}
         for pk, title, lede, body, body_start, body_end in rows:
             title, lede, body = _restore([title, lede, body])
@@ -349,23 +393,16 @@ class PostgresQueryCompiler(QueryCompiler):
         node = parsed.any_positive_node()
         if node is None:
             return None
-        statement = (
-            f"SELECT {HEADLINE.format('title')}, {HEADLINE.format('lede')}, "
-            f"{HEADLINE.format('body')} FROM {OWN_QUERY} WHERE id = %s AND search_vector @@ q"
+        query = _own_tsquery(compile_node(node))
+        rows = (
+            Article.objects.using(self.connection.alias)
+            .filter(_matches(query), pk=article.pk)
+            .values_list(*(_headline(column, query, highlight_all=True) for column in _HIGHLIGHTED))
         )
-        options = f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_END}"
-        with self.connection.cursor() as cursor:
-            cursor.execute(statement, [options] * 3 + [compile_node(node), article.pk])
-            row = cursor.fetchone()
-        return _restore(row) if row else None
+        return next((_restore(row) for row in rows), None)
 
 
-# The articles, each with the query (the parameter) compiled in its own
-# configuration, as ``q``; and the marked text of one of their columns.
-OWN_QUERY = (
-    "articles_article, LATERAL (SELECT to_tsquery(articles_search_config(language), %s)) AS own(q)"
-)
-HEADLINE = "ts_headline(articles_search_config(language), articles_search_text({}), q, %s)"
+_HIGHLIGHTED = ("title", "lede", "body")
 
 
 class PostgresIndex(SearchIndex):

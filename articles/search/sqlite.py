@@ -55,7 +55,9 @@ RANK_FUNCTION = f"bm25({', '.join(map(str, COLUMN_WEIGHTS))})"
 # (ANALYZE: see SearchIndex.analyze, which every import ends with) the planner reads it
 # instead of the rows.  At 100,000 synthetic articles, "forces" (57,304
 # matches): the top 20 by rank 147 -> 49 ms, its months 113 -> 30 ms, the
-# source facet 20 -> 9 ms.  Created by migration 0007.
+# source facet 20 -> 9 ms.  Created by migration 0007.  The migrations carry
+# their own copies of these statements: changing one here needs a new
+# migration, or tests/test_migrations_from_zero.py fails.
 MATCH_COLUMNS_INDEX = "articles_article_match_columns"
 CREATE_MATCH_COLUMNS_INDEX = (
     f"CREATE INDEX IF NOT EXISTS {MATCH_COLUMNS_INDEX} ON articles_article "
