@@ -7,6 +7,8 @@ import pytest
 from articles.importing import import_paths
 from articles.models import Article, ArticleSignature
 
+from .test_admin import form_data, form_errors
+
 pytestmark = pytest.mark.django_db
 
 ADDRESS_URL = "https://president.example.org/addresses/evening-address-12"
@@ -237,3 +239,127 @@ def test_short_texts_that_differ_are_not_grouped(tmp_path, gazetteer):
     ]
     import_paths([_write_jsonl(tmp_path / "briefings.jsonl", records)])
     assert all(_story(article) == set() for article in Article.objects.all())
+
+
+def test_the_worker_processes_and_bulk_paths_group_the_same_way(tmp_path, gazetteer):
+    original = _wire("Main rail line reopens", WIRE_STORY, "Rail Wire", "https://w.example/r")
+    copy = _wire("Rail line reopens", WIRE_COPY, "Daily Courier", "https://c.example/r")
+    other = _wire("Spring sowing starts late", UNRELATED, "Rail Wire", "https://w.example/s")
+    path = _write_jsonl(tmp_path / "feed.jsonl", [ADDRESS_EN, original, other, ADDRESS_UK, copy])
+    report = import_paths([path], batch_size=2, workers=2)
+    assert (report.created, report.translations, report.copies) == (5, 1, 1)
+    assert_linked_pair()
+    assert _story(Article.objects.get(url=original["url"])) == {
+        Article.objects.get(url=copy["url"]).pk
+    }
+    again = import_paths([path], batch_size=2, workers=2)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+
+
+# Where people see it
+
+
+@pytest.fixture
+def stories(tmp_path, gazetteer):
+    original = _wire("Main rail line reopens", WIRE_STORY, "Rail Wire", "https://w.example/r")
+    copy = _wire("Rail line reopens", WIRE_COPY, "Daily Courier", "https://c.example/r")
+    records = [ADDRESS_EN, ADDRESS_UK, original, copy]
+    import_paths([_write_jsonl(tmp_path / "feed.jsonl", records)])
+    english, ukrainian = assert_linked_pair()
+    return {
+        "english": english,
+        "ukrainian": ukrainian,
+        "original": Article.objects.get(url=original["url"]),
+        "copy": Article.objects.get(url=copy["url"]),
+    }
+
+
+def test_the_article_page_offers_the_other_languages_and_the_copies(client, stories):
+    english, ukrainian = stories["english"], stories["ukrainian"]
+    page = client.get(english.get_absolute_url()).content.decode()
+    for language, article in (("en", english), ("uk", ukrainian)):
+        assert (
+            f'<link rel="alternate" hreflang="{language}" '
+            f'href="http://testserver{article.get_absolute_url()}">'
+        ) in page
+    assert (
+        f'<a href="{ukrainian.get_absolute_url()}" hreflang="uk" lang="uk">Українська</a>' in page
+    )
+    back = client.get(ukrainian.get_absolute_url()).content.decode()
+    assert f'<a href="{english.get_absolute_url()}" hreflang="en" lang="en">English</a>' in back
+
+    original = client.get(stories["original"].get_absolute_url()).content.decode()
+    assert "Also published by" in original
+    assert f'<a href="{stories["copy"].get_absolute_url()}">Daily Courier</a>' in original
+    assert "hreflang" not in original
+
+
+def test_the_api_lists_translations_and_copies(client, stories):
+    english = client.get(f"/api/articles/{stories['english'].slug}").json()
+    assert [t["slug"] for t in english["translations"]] == [stories["ukrainian"].slug]
+    assert english["translations"][0]["language"] == "uk"
+    assert english["copies"] == []
+    original = client.get(f"/api/articles/{stories['original'].slug}").json()
+    assert original["translations"] == []
+    assert [(c["slug"], c["source"]["name"]) for c in original["copies"]] == [
+        (stories["copy"].slug, "Daily Courier")
+    ]
+    schema = client.get("/api/schema/").json()["components"]["schemas"]["ArticleDetail"]
+    assert {"translations", "copies"} <= set(schema["required"])
+
+
+def test_a_search_shows_one_line_per_story_with_the_others_beside_it(client, stories):
+    response = client.get("/search/", {"q": "rail line"})
+    shown = [article.pk for article in response.context["page"].items]
+    assert shown in ([stories["original"].pk], [stories["copy"].pk])
+    first = response.context["page"].items[0]
+    other = stories["copy"] if first.pk == stories["original"].pk else stories["original"]
+    page = response.content.decode()
+    assert "Also published by" in page
+    assert f'href="{other.get_absolute_url()}"' in page
+
+    everything = client.get("/search/")
+    items = everything.context["page"].items
+    assert len(items) == 2  # four articles, two stories
+    address = next(a for a in items if a.story_key == stories["english"].story_key)
+    assert [t.language for t in address.story.translations] in (["uk"], ["en"])
+    assert 'hreflang="uk"' in everything.content.decode() or 'hreflang="en"' in (
+        everything.content.decode()
+    )
+
+
+def test_a_search_shows_an_article_alone_when_its_story_has_no_other(client, stories):
+    response = client.get("/search/", {"q": "grid winter"})
+    assert [a.pk for a in response.context["page"].items] == [stories["english"].pk]
+    assert "Also published by" not in response.content.decode()
+
+
+def test_editors_see_the_story_and_can_take_an_article_out_of_it(admin_client, stories):
+    english, ukrainian = stories["english"], stories["ukrainian"]
+    url = f"/admin/articles/article/{english.pk}/change/"
+    form = admin_client.get(url)
+    assert f"/admin/articles/article/{ukrainian.pk}/change/" in form.content.decode()
+    assert "(translation, Office of the President)" in form.content.decode()
+
+    data = {**form_data(form), "detach_from_story": "on"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    english.refresh_from_db()
+    ukrainian.refresh_from_db()
+    assert english.story_key != ukrainian.story_key
+    assert english.story_members() == [] and ukrainian.story_members() == []
+    assert "None: this article stands alone." in admin_client.get(url).content.decode()
+
+
+def test_editors_group_and_detach_articles_in_bulk(admin_client, stories):
+    original, copy, english = stories["original"], stories["copy"], stories["english"]
+    detach = {"action": "detach_story", "_selected_action": [copy.pk]}
+    admin_client.post("/admin/articles/article/", detach)
+    original.refresh_from_db()
+    assert original.story_members() == []
+
+    group = {"action": "group_story", "_selected_action": [original.pk, copy.pk, english.pk]}
+    response = admin_client.post("/admin/articles/article/", group, follow=True)
+    assert "4 articles now tell one story." in response.content.decode()
+    members = {a.pk for a in Article.objects.get(pk=original.pk).story_members()}
+    assert members == {copy.pk, english.pk, stories["ukrainian"].pk}  # with its translation
