@@ -3,11 +3,13 @@
 import json
 
 import pytest
+from django.core.management import call_command
 
 from articles.importing import import_paths
 from articles.models import Article, ArticleSignature
 
 from .test_admin import form_data, form_errors
+from .test_backup import empty_the_database
 
 pytestmark = pytest.mark.django_db
 
@@ -363,3 +365,18 @@ def test_editors_group_and_detach_articles_in_bulk(admin_client, stories):
     assert "4 articles now tell one story." in response.content.decode()
     members = {a.pk for a in Article.objects.get(pk=original.pk).story_members()}
     assert members == {copy.pk, english.pk, stories["ukrainian"].pk}  # with its translation
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_restores_the_stories_and_a_later_import_still_groups(tmp_path, gazetteer):
+    original = _wire("Main rail line reopens", WIRE_STORY, "Rail Wire", "https://w.example/r")
+    import_paths([_write_jsonl(tmp_path / "feed.jsonl", [ADDRESS_EN, ADDRESS_UK, original])])
+    backup = tmp_path / "archive.jsonl.gz"
+    call_command("export_archive", backup, verbosity=0)
+    empty_the_database()
+    call_command("restore_archive", backup, verbosity=0)
+    assert_linked_pair()
+    copy = _wire("Rail line reopens", WIRE_COPY, "Daily Courier", "https://c.example/r")
+    assert import_paths([_write_jsonl(tmp_path / "copy.jsonl", [copy])]).copies == 1
+    restored = Article.objects.get(url=original["url"])
+    assert _story(restored) == {Article.objects.get(url=copy["url"]).pk}
