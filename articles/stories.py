@@ -8,11 +8,13 @@ pages, the API and the admin read and change that grouping.
 """
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.db.models import Q
 
-from .importing.writer import story_key_for_text
+from .importing.signatures import signature
+from .importing.writer import StoryGrouper, story_key_for_text
 from .models import Article
 
 # Each language named in itself, as a reader looking for it would.
@@ -112,3 +114,49 @@ def group(articles):
     keys = {article.story_key for article in articles} - {None}
     members = Q(pk__in=[article.pk for article in articles]) | Q(story_key__in=keys)
     return Article.objects.filter(members).update(story_key=key)
+
+
+def group_archived(batch_size=500):
+    """Give every article without a story (saved before stories existed, or
+    added in admin) one: with its translations and near-copies among the
+    articles already in stories, or alone, as the import would have.  Returns
+    ``(articles read, translations, near-copies)``; a second run reads none."""
+    grouper = StoryGrouper()
+    read = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Article.objects.filter(story_key__isnull=True)
+                .order_by("pk")
+                .values_list("pk", "url", "content_hash", "body")[:batch_size]
+            )
+            if not batch:
+                return read, grouper.translations, grouper.copies
+            pending = [
+                SimpleNamespace(
+                    pk=pk,
+                    url=url,
+                    translation_of="",
+                    content_hash=content_hash,
+                    story_key=None,
+                    signature=signature(body),
+                )
+                for pk, url, content_hash, body in batch
+            ]
+            urls = {p.url for p in pending if p.url}
+            by_url = {}
+            grouped = (
+                Article.objects.filter(url__in=urls, story_key__isnull=False)
+                .exclude(url="")
+                .order_by("pk")
+                .values("pk", "url", "story_key")
+            )
+            for row in grouped:
+                by_url.setdefault(row["url"], []).append(row)
+            grouper.assign(pending, by_url)
+            Article.objects.bulk_update(
+                [Article(pk=p.pk, story_key=p.story_key) for p in pending], ["story_key"]
+            )
+            grouper.write_signatures([(p.pk, p) for p in pending], replaced=[p.pk for p in pending])
+            grouper.commit()
+            read += len(batch)

@@ -380,3 +380,23 @@ def test_a_backup_restores_the_stories_and_a_later_import_still_groups(tmp_path,
     assert import_paths([_write_jsonl(tmp_path / "copy.jsonl", [copy])]).copies == 1
     restored = Article.objects.get(url=original["url"])
     assert _story(restored) == {Article.objects.get(url=copy["url"]).pk}
+
+
+def test_group_stories_groups_articles_saved_before_stories_existed(tmp_path, gazetteer, capsys):
+    original = _wire("Main rail line reopens", WIRE_STORY, "Rail Wire", "https://w.example/r")
+    copy = _wire("Rail line reopens", WIRE_COPY, "Daily Courier", "https://c.example/r")
+    other = _wire("Spring sowing starts late", UNRELATED, "Rail Wire", "https://w.example/s")
+    records = [ADDRESS_EN, original, other, ADDRESS_UK, copy]
+    import_paths([_write_jsonl(tmp_path / "feed.jsonl", records)])
+    Article.objects.update(story_key=None)
+    ArticleSignature.objects.all().delete()
+
+    call_command("group_stories")
+    call_command("group_stories")
+    out = " ".join(capsys.readouterr().out.split())
+    assert "5 articles read: 1 translations and 1 near-copies grouped" in out
+    assert "0 articles read: 0 translations and 0 near-copies grouped" in out
+    assert_linked_pair()
+    first = Article.objects.get(url=original["url"])
+    assert _story(first) == {Article.objects.get(url=copy["url"]).pk}
+    assert _story(Article.objects.get(url=other["url"])) == set()
