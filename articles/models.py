@@ -219,14 +219,14 @@ class Article(models.Model):
     def paragraphs(self):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
-    def story_members(self):
-        """The other published articles of this article's story, translations
+    def story_members(self, *, published_only=True):
+        """The other (published) articles of this article's story, translations
         (another language) first, then near-copies, oldest first."""
         if self.story_key is None:
             return []
+        others = Article.objects.published() if published_only else Article.objects.all()
         members = list(
-            Article.objects.published()
-            .filter(story_key=self.story_key)
+            others.filter(story_key=self.story_key)
             .exclude(pk=self.pk)
             .select_related("source")
             .order_by("pk")

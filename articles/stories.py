@@ -51,7 +51,9 @@ def alternates(request, article):
         return []
     found = {}
     for member in [article, *story.translations]:
-        found.setdefault(member.language, request.build_absolute_uri(member.get_absolute_url()))
+        if member.language != "und":  # no language code to offer
+            url = request.build_absolute_uri(member.get_absolute_url())
+            found.setdefault(member.language, url)
     return list(found.items())
 
 

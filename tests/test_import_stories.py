@@ -295,6 +295,12 @@ def test_the_article_page_offers_the_other_languages_and_the_copies(client, stor
     assert f'<a href="{stories["copy"].get_absolute_url()}">Daily Courier</a>' in original
     assert "hreflang" not in original
 
+    Article.objects.filter(pk=stories["copy"].pk).update(status=Article.Status.DRAFT)
+    assert (
+        "Also published by"
+        not in client.get(stories["original"].get_absolute_url()).content.decode()
+    )
+
 
 def test_the_api_lists_translations_and_copies(client, stories):
     english = client.get(f"/api/articles/{stories['english'].slug}").json()
@@ -341,7 +347,7 @@ def test_editors_see_the_story_and_can_take_an_article_out_of_it(admin_client, s
     url = f"/admin/articles/article/{english.pk}/change/"
     form = admin_client.get(url)
     assert f"/admin/articles/article/{ukrainian.pk}/change/" in form.content.decode()
-    assert "(translation, Office of the President)" in form.content.decode()
+    assert "(translation, Office of the President, published)" in form.content.decode()
 
     data = {**form_data(form), "detach_from_story": "on"}
     response = admin_client.post(url, data)

@@ -256,20 +256,21 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
 
     @admin.display(description="translations and near-copies")
     def story_members(self, article):
-        members = article.story_members() if article.pk else []
+        members = article.story_members(published_only=False) if article.pk else []
         if not members:
             return "None: this article stands alone."
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
                 "",
-                '<li><a href="{}">{}</a> ({}, {})</li>',
+                '<li><a href="{}">{}</a> ({}, {}, {})</li>',
                 (
                     (
                         reverse("admin:articles_article_change", args=[member.pk]),
                         member.title,
                         "translation" if member.language != article.language else "copy",
                         member.source.name if member.source else "no source",
+                        member.get_status_display().lower(),
                     )
                     for member in members
                 ),
