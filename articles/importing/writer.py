@@ -3,8 +3,9 @@ article whole with its mentions, or not at all.
 
 For each batch the writer looks up the articles it may already hold (by URL,
 by file and by text) in three queries, then creates, updates or skips each
-record, links the written ones to the gazetteer and counts suggestions,
-with a handful of bulk statements.  A run that is killed half-way leaves the
+record, puts the new ones in stories (:class:`StoryGrouper`: translations
+and near-copies), links the written ones to the gazetteer and counts
+suggestions, with a handful of bulk statements.  A run that is killed half-way leaves the
 batches before it complete and none of the batch it was writing; running it
 again finds those articles unchanged and writes the rest.
 """
@@ -269,9 +270,9 @@ class BatchWriter:
         self.book.entries = {}
 
     def _lookup(self, batch):
-        """The archived articles a batch may be: ``{(url, language): row}``,
-        ``{url: rows}`` (in any language, with the URLs records name as their
-        originals), ``{file: row}`` and ``{content hash: row}``."""
+        """The archived articles a batch may be or translate: ``{url: rows}``
+        (every language, with the URLs records name as their originals),
+        ``{file: row}`` and ``{content hash: row}``."""
         urls = {url for p in batch for url in (p.url, p.translation_of) if url}
         files = {p.provenance for p in batch if p.single}
         hashes = {p.content_hash for p in batch}
