@@ -5,9 +5,9 @@ For each batch the writer looks up the articles it may already hold (by URL,
 by file and by text) in three queries, then creates, updates or skips each
 record, puts the new ones in stories (:class:`StoryGrouper`: translations
 and near-copies), links the written ones to the gazetteer and counts
-suggestions, with a handful of bulk statements.  A run that is killed half-way leaves the
-batches before it complete and none of the batch it was writing; running it
-again finds those articles unchanged and writes the rest.
+suggestions, with a handful of bulk statements.  A run that is killed
+half-way leaves the batches before it complete and none of the batch it was
+writing; running it again finds those articles unchanged and writes the rest.
 """
 
 import hashlib
