@@ -165,6 +165,12 @@ class Article(models.Model):
     provenance = models.CharField(
         max_length=500, blank=True, help_text="The file (and record) the article was imported from."
     )
+    story_key = models.BigIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Articles with the same key tell one story: translations and near-copies.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -180,8 +186,11 @@ class Article(models.Model):
     class Meta:
         ordering = [models.F("published").desc(nulls_last=True), "-created"]
         constraints = [
+            # Translations of one text may share its URL: one article a language.
             models.UniqueConstraint(
-                fields=["url"], condition=~Q(url=""), name="article_url_unique_when_present"
+                fields=["url", "language"],
+                condition=~Q(url=""),
+                name="article_url_language_unique_when_present",
             ),
         ]
         indexes = [
@@ -190,6 +199,7 @@ class Article(models.Model):
             models.Index(fields=["language"], name="article_language"),
             # The import finds an article again by the file it came from.
             models.Index(fields=["provenance"], name="article_provenance"),
+            models.Index(fields=["story_key"], name="article_story_key"),
         ]
 
     def __str__(self):
@@ -209,11 +219,40 @@ class Article(models.Model):
     def paragraphs(self):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
+    def story_members(self, *, published_only=True):
+        """The other (published) articles of this article's story, translations
+        (another language) first, then near-copies, oldest first."""
+        if self.story_key is None:
+            return []
+        others = Article.objects.published() if published_only else Article.objects.all()
+        members = list(
+            others.filter(story_key=self.story_key)
+            .exclude(pk=self.pk)
+            .select_related("source")
+            .order_by("pk")
+        )
+        return sorted(members, key=lambda other: other.language == self.language)
+
     @staticmethod
     def hash_content(title, body):
         """The duplicate key: the same headline and text, however they were spaced."""
         text = normalize_name(title) + "\n" + " ".join(body.split())
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ArticleSignature(models.Model):
+    """One band of an article's near-copy signature (see
+    :mod:`articles.importing.signatures`): articles that share bands are
+    found by an index probe, not by comparing texts."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="signature_bands")
+    band = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["band", "article"], name="article_signature_band")]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.band}"
 
 
 class Entity(models.Model):

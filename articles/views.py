@@ -12,6 +12,7 @@ from .models import Actor, Alias, Article, Location, Source
 from .pagination import InOrder, paginate, parse_page_number
 from .search import search_articles
 from .search.highlight import has_mark, marked_html
+from .stories import alternates, fold_results, story_of
 
 HOME_NEWEST = 10
 HOME_ENTITIES = 12
@@ -33,9 +34,11 @@ def home(request):
 
 def search(request):
     results = search_articles(request.GET)
+    page = results.page
+    page.items[:] = fold_results(page.items)  # one line per story, see articles.stories
     context = {
         "results": results,
-        "page": results.page,
+        "page": page,
         "facets": results.facets,
         "query": results.parsed.text,
     }
@@ -55,6 +58,8 @@ def article_detail(request, slug):
             [mention.location_id for mention in location_mentions],
         ),
         "captions": _captions(article),
+        "story": story_of(article),
+        "alternates": alternates(request, article),
         **_highlighting(request, article),
     }
     return render(request, "articles/article_detail.html", context)

@@ -265,7 +265,7 @@ def test_duplicates_inside_one_run_are_reported_not_imported(tmp_path, gazetteer
     duplicates = dict(report.duplicates)
     assert duplicates[str(tmp_path / "b.txt")] == "same text as a record read earlier in this run"
     assert duplicates[f"{tmp_path / 'feed.jsonl'}:3"] == (
-        "same URL as a record read earlier in this run"
+        "same URL and language as a record read earlier in this run"
     )
     # Run again: nothing new, nothing flips to the other version of a URL.
     again = import_paths([tmp_path], batch_size=2)

@@ -11,10 +11,12 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, normalize_newlines
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 
+from .. import stories
 from ..linking import relink_articles
 from ..models import Actor, ActorMention, Article, Location, LocationMention
 from .base import (
@@ -48,6 +50,12 @@ class ArticleForm(forms.ModelForm):
         ]
         error_messages = {"title": {"required": "An article needs a headline."}}
         formfield_callback = https_formfield
+
+    detach_from_story = forms.BooleanField(
+        required=False,
+        label="Take out of its story",
+        help_text="Then it is shown on its own, not as a translation or copy of the others.",
+    )
 
     # Browsers send text areas with CRLF line ends; the archive splits paragraphs on "\n\n".
     def clean_lede(self):
@@ -197,12 +205,21 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
     list_select_related = ["source"]
     list_per_page = 50
     autocomplete_fields = ["source"]
-    actions = ["publish", "unpublish", "relink"]
-    readonly_fields = ["slug", "provenance", "word_count", "content_hash", "created", "updated"]
+    actions = ["publish", "unpublish", "relink", "group_story", "detach_story"]
+    readonly_fields = [
+        "slug",
+        "provenance",
+        "word_count",
+        "content_hash",
+        "created",
+        "updated",
+        "story_members",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "status", "source", "published", "language"]}),
         ("Text", {"fields": ["lede", "body", "captions"]}),
         ("Origin", {"fields": ["url", "authors", "tags"]}),
+        ("Story", {"fields": ["story_members", "detach_from_story"]}),
         (
             "Record",
             {
@@ -233,9 +250,37 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
         return None
 
     def get_fieldsets(self, request, obj=None):
-        if obj is None:  # the record fields are filled in on saving
-            return self.fieldsets[:-1]
+        if obj is None:  # the story and record fields are filled in on saving
+            return self.fieldsets[:-2]
         return self.fieldsets
+
+    @admin.display(description="translations and near-copies")
+    def story_members(self, article):
+        members = article.story_members(published_only=False) if article.pk else []
+        if not members:
+            return "None: this article stands alone."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({}, {}, {})</li>',
+                (
+                    (
+                        reverse("admin:articles_article_change", args=[member.pk]),
+                        member.title,
+                        "translation" if member.language != article.language else "copy",
+                        member.source.name if member.source else "no source",
+                        member.get_status_display().lower(),
+                    )
+                    for member in members
+                ),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("detach_from_story"):
+            stories.detach([obj])
 
     # Saving: an article whose text changed is linked again.
 
@@ -294,6 +339,28 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
         linked = relink_articles(articles)
         log_changes(request, articles.only("pk", "title"), "Re-linked actors and places.")
         self.message_user(request, f"Re-linked {linked} article(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Group selected articles (and their stories) as one story",
+        permissions=["change"],
+    )
+    def group_story(self, request, queryset):
+        articles = list(queryset.select_related(None).only("pk", "title", "story_key"))
+        grouped = stories.group(articles)
+        if not grouped:
+            self.message_user(request, "Select at least two articles to group.", messages.ERROR)
+            return
+        log_changes(request, articles, "Grouped as one story.")
+        self.message_user(request, f"{grouped} articles now tell one story.", messages.SUCCESS)
+
+    @admin.action(description="Take selected articles out of their stories", permissions=["change"])
+    def detach_story(self, request, queryset):
+        articles = list(queryset.select_related(None).only("pk", "title", "story_key"))
+        detached = stories.detach(articles)
+        log_changes(request, articles, "Taken out of its story.")
+        self.message_user(
+            request, f"Took {detached} article(s) out of their stories.", messages.SUCCESS
+        )
 
     # History: versions with compare and restore.
 

@@ -6,6 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from .. import models
+from ..stories import story_of
 
 # Literals rather than the models' TextChoices: three enums all named "Kind"
 # would collide in the OpenAPI components.
@@ -85,6 +86,18 @@ class ArticleDetail(ArticleSummary):
     word_count: int
     actors: list[Mentioned]
     locations: list[Mentioned]
+    translations: list[ArticleSummary] = Field(description="The same story in other languages")
+    copies: list[ArticleSummary] = Field(
+        description="Near-copies of the text: syndicated or re-sent versions"
+    )
+
+    @staticmethod
+    def resolve_translations(article):
+        return story_of(article).translations
+
+    @staticmethod
+    def resolve_copies(article):
+        return story_of(article).copies
 
     @staticmethod
     def resolve_actors(article):

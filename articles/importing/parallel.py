@@ -47,7 +47,7 @@ def prepare_batch(raws, analyse_records=True, gazetteer=None, archived=None, vec
         except RecordError as exc:
             results.append(Rejection(raw.where, str(exc)))
             continue
-        unchanged = archived and archived.get(prepared.key) == prepared.content_hash
+        unchanged = archived and prepared.content_hash in archived.get(prepared.key, ())
         if analyse_records and not unchanged:
             prepared.analysis = analyse(prepared, gazetteer)
         results.append(prepared)
@@ -135,18 +135,21 @@ class Preparer:
 
 
 def _archived(raws):
-    """``{key: content hash}`` of the articles the archive holds for these
-    records' URLs and files (see :attr:`.records.Prepared.key`)."""
+    """``{key: content hashes}`` of the articles the archive holds for these
+    records' URLs (one a language) and files (see :attr:`.records.Prepared.key`)."""
     from ..models import Article
 
     urls = {raw.fields.get("url") for raw in raws} - {None, ""}
     urls = {url.strip() for url in urls if isinstance(url, str)}
     files = {raw.provenance for raw in raws if raw.single}
     articles = Article.objects.order_by()
-    archived = dict(articles.filter(provenance__in=files).values_list("provenance", "content_hash"))
+    archived = {}
     # url <> '' lets the database use the index of URLs, which leaves out the
     # empty ones: without it each batch read the whole table.
-    archived.update(
-        articles.filter(url__in=urls).exclude(url="").values_list("url", "content_hash")
-    )
+    for rows in (
+        articles.filter(provenance__in=files).values_list("provenance", "content_hash"),
+        articles.filter(url__in=urls).exclude(url="").values_list("url", "content_hash"),
+    ):
+        for key, content_hash in rows:
+            archived.setdefault(key, set()).add(content_hash)
     return archived

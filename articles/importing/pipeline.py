@@ -45,6 +45,8 @@ class ImportReport:
     warnings: list = field(default_factory=list)
     mentions: int = 0  # actor and location links written
     suggestions: int = 0  # new suggested names
+    translations: int = 0  # new articles grouped with another language's
+    copies: int = 0  # new articles grouped with a near-identical text
     sources_created: int = 0
     elapsed: float = 0.0
     aborted: str = ""
@@ -209,6 +211,8 @@ def import_paths(
     if writer is not None:
         report.mentions = writer.mentions
         report.suggestions = writer.book.names
+        report.translations = writer.stories.translations
+        report.copies = writer.stories.copies
     report.sources_created = sources.created
     report.elapsed = time.monotonic() - started
     return report

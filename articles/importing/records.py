@@ -20,10 +20,12 @@ from ..linking import article_text
 from ..models import Article
 from .cleaning import clean_text
 from .language import detect_language, language_code
+from .signatures import signature
 from .suggestions import find_candidates
 
 FIELDS = frozenset(
     ["title", "body", "text", "lede", "source", "authors", "url", "published", "language", "tags"]
+    + ["translation_of", "original_url"]
 )
 _LIST_SEPARATORS = re.compile(r"\s*(?:[;|,]|\s&\s|\sand\s)\s*")
 _BY = re.compile(r"(?i)^by\s+")
@@ -76,6 +78,9 @@ class Prepared:
     notes: list = field(default_factory=list)
     analysis: "Analysis | None" = None
     search_vector: str | None = None  # see SearchIndex.search_vectors
+    story_key: int | None = None  # set by the writer, see writer.StoryGrouper
+    translation_of: str = ""  # the URL of the article this one translates
+    signature: list = field(default_factory=list)  # near-copy bands, see .signatures
 
     @property
     def key(self):
@@ -148,13 +153,13 @@ def parse_date(value):
     return date
 
 
-def _url(value):
-    url = _text(value, "url", limit=500).strip()
+def _url(value, name="url"):
+    url = _text(value, name, limit=500).strip()
     if url:
         try:
             _validate_url(url)
         except ValidationError:
-            raise RecordError(f"url: {url!r} is not an http(s) URL") from None
+            raise RecordError(f"{name}: {url!r} is not an http(s) URL") from None
     return url
 
 
@@ -193,6 +198,10 @@ def prepare(raw, *, warn):
         if language is None:
             raise RecordError(f"language: {fields['language']!r} is not en, uk, ru or und")
 
+    url = _url(fields.get("url"))
+    translation_of = _url(fields.get("translation_of"), "translation_of") or _url(
+        fields.get("original_url"), "original_url"
+    )
     return Prepared(
         where=raw.where,
         provenance=raw.provenance[:500],
@@ -203,11 +212,13 @@ def prepare(raw, *, warn):
         captions=clean.captions,
         source_name=_text(fields.get("source"), "source", limit=200) or clean.publisher,
         authors=_list(fields.get("authors"), "authors"),
-        url=_url(fields.get("url")),
+        url=url,
         published=parse_date(fields.get("published")),
         language=language,
         tags=_list(fields.get("tags"), "tags"),
         content_hash=Article.hash_content(clean.title, clean.body),
         word_count=len(clean.body.split()),
         notes=clean.removed,
+        translation_of="" if translation_of == url else translation_of,
+        signature=signature(clean.body),
     )

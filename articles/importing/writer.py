@@ -3,10 +3,11 @@ article whole with its mentions, or not at all.
 
 For each batch the writer looks up the articles it may already hold (by URL,
 by file and by text) in three queries, then creates, updates or skips each
-record, links the written ones to the gazetteer and counts suggestions,
-with a handful of bulk statements.  A run that is killed half-way leaves the
-batches before it complete and none of the batch it was writing; running it
-again finds those articles unchanged and writes the rest.
+record, puts the new ones in stories (:class:`StoryGrouper`: translations
+and near-copies), links the written ones to the gazetteer and counts
+suggestions, with a handful of bulk statements.  A run that is killed
+half-way leaves the batches before it complete and none of the batch it was
+writing; running it again finds those articles unchanged and writes the rest.
 """
 
 import hashlib
@@ -18,9 +19,10 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..models import ActorMention, Article, LocationMention
+from ..models import ActorMention, Article, ArticleSignature, IdList, LocationMention
 from ..search import get_engine
 from .records import analyse
+from .signatures import best_match
 from .suggestions import SuggestionBook, suggestion_text
 
 SLUG_MAX = 100
@@ -38,6 +40,7 @@ _LOOKUP_FIELDS = (
     "published",
     "language",
     "tags",
+    "story_key",
 )
 # Fields an import sets whatever they were; the others only when the record
 # has a value, so that an editor's source or date is not wiped by a record
@@ -169,6 +172,7 @@ class BatchWriter:
         self.book = SuggestionBook(gazetteer)
         self.ledger = RunLedger()
         self.index = get_engine().index
+        self.stories = StoryGrouper()
         self.mentions = 0
 
     def close(self):
@@ -206,20 +210,27 @@ class BatchWriter:
             self._forget(*before)
             raise
         self.sources.commit()
+        self.stories.commit()
         return outcomes
 
     def _forget(self, mentions, names):
         """Undo the bookkeeping of a batch whose transaction rolled back."""
+        self.stories.rollback()
         self.sources.rollback()
         self.mentions, self.book.names = mentions, names
         self.book.entries = {}
 
     def _lookup(self, batch):
-        urls = {p.url for p in batch if p.url}
+        """The archived articles a batch may be or translate: ``{url: rows}``
+        (every language, with the URLs records name as their originals),
+        ``{file: row}`` and ``{content hash: row}``."""
+        urls = {url for p in batch for url in (p.url, p.translation_of) if url}
         files = {p.provenance for p in batch if p.single}
         hashes = {p.content_hash for p in batch}
         rows = Article.objects.order_by("pk").values(*_LOOKUP_FIELDS)
-        by_url = {row["url"]: row for row in rows.filter(url__in=urls).exclude(url="")}
+        by_url = {}
+        for row in rows.filter(url__in=urls).exclude(url=""):
+            by_url.setdefault(row["url"], []).append(row)
         by_file = {}
         for row in rows.filter(provenance__in=files):
             by_file.setdefault(row["provenance"], row)
@@ -228,8 +239,8 @@ class BatchWriter:
 
     def _digests(self, prepared):
         text = self.ledger.digest("text", prepared.content_hash)
-        key = self.ledger.digest("key", prepared.key) if prepared.key else None
-        return text, key
+        key = prepared.key and self.ledger.digest("key", f"{prepared.key}\0{prepared.language}")
+        return text, key or None
 
     def _write(self, batch):
         by_url, by_file, by_hash = self._lookup(batch)
@@ -245,7 +256,7 @@ class BatchWriter:
                 )
                 continue
             if key_digest is not None and key_digest in seen:
-                what = "URL" if prepared.url else "file"
+                what = "URL and language" if prepared.url else "file"
                 outcomes.append(
                     Outcome(
                         "duplicate", prepared, f"same {what} as a record read earlier in this run"
@@ -256,7 +267,10 @@ class BatchWriter:
             prepared.source_id = (
                 self.sources.resolve(prepared.source_name) if prepared.source_name else None
             )
-            existing = by_url.get(prepared.url) if prepared.url else None
+            same_language = (
+                r for r in by_url.get(prepared.url, ()) if r["language"] == prepared.language
+            )
+            existing = next(same_language, None)
             if existing is None and prepared.single:
                 existing = by_file.get(prepared.provenance)
             twin = by_hash.get(prepared.content_hash)
@@ -279,9 +293,15 @@ class BatchWriter:
         self.ledger.add(read - already)
 
         now = timezone.now()
+        self.stories.assign(creates, by_url)
         created = self._create(creates, now)
         updated = self._update(updates, now)
         self._link_and_suggest(list(zip(created, creates, strict=True)), updated)
+        self.stories.write_signatures(
+            [(a.pk, p) for a, p in zip(created, creates, strict=True)]
+            + [(a.pk, p) for a, _, p in updated],
+            replaced=[a.pk for a, _, _ in updated],
+        )
         outcomes += [Outcome("created", p) for p in creates]
         outcomes += [Outcome("updated", p) for _, p in updates]
         return outcomes
@@ -318,6 +338,7 @@ class BatchWriter:
                 tags=p.tags,
                 word_count=p.word_count,
                 content_hash=p.content_hash,
+                story_key=p.story_key,
                 status=Article.Status.PUBLISHED,
                 provenance=p.provenance,
                 created=now,
@@ -385,3 +406,107 @@ class BatchWriter:
         for article, old_text, _ in updated:
             self.book.add(article.slug, old_text, sign=-1)
         self.book.flush(dropped_slugs=[article.slug for article, _, _ in updated])
+
+
+def story_key_for_url(url):
+    """The story key of the articles at one URL (the original and its
+    translations), whichever of them the archive receives first."""
+    return RunLedger.digest("story-url", url)
+
+
+def story_key_for_text(content_hash):
+    return RunLedger.digest("story-text", content_hash)
+
+
+class StoryGrouper:
+    """Puts each new article in a story (``Article.story_key``): with the
+    articles at its URL or at the URL it names as its original in other
+    languages (translations), else with an archived or earlier article whose
+    near-copy signature it shares, else in a story of its own keyed by its
+    URL (so a translation that arrives before its original waits under the
+    key the original will take) or by its text."""
+
+    def __init__(self):
+        self.translations = 0
+        self.copies = 0
+        self._counted = (0, 0)
+
+    def commit(self):
+        self._counted = (self.translations, self.copies)
+
+    def rollback(self):
+        self.translations, self.copies = self._counted
+
+    def assign(self, creates, by_url):
+        """Set ``story_key`` on each prepared article of ``creates``; gives
+        archived articles without a key one when a new article joins them."""
+        if not creates:
+            return
+        anchors = {p.translation_of or p.url for p in creates} - {""}
+        waiting = set(
+            Article.objects.filter(
+                story_key__in=IdList(story_key_for_url(url) for url in anchors)
+            ).values_list("story_key", flat=True)
+        )
+        owners, fallbacks = self._archived_copies(creates)
+        at_url = {url: rows[0] for url, rows in by_url.items()}
+        adopted = {}  # archived article pk -> the key it is given
+        for prepared in creates:
+            anchor = prepared.translation_of or prepared.url
+            key, row = None, at_url.get(anchor) if anchor else None
+            if row is not None:
+                key = row["story_key"] or adopted.setdefault(row["pk"], story_key_for_url(anchor))
+                self.translations += 1
+            elif anchor and story_key_for_url(anchor) in waiting:
+                key = story_key_for_url(anchor)
+                self.translations += 1
+            elif (match := best_match(prepared.signature, owners)) is not None:
+                where, found = match
+                key = adopted.setdefault(found, fallbacks[found]) if where == "unkeyed" else found
+                self.copies += 1
+            if key is None:
+                key = (
+                    story_key_for_url(anchor)
+                    if anchor
+                    else story_key_for_text(prepared.content_hash)
+                )
+            prepared.story_key = key
+            if anchor:
+                waiting.add(story_key_for_url(anchor))
+                at_url.setdefault(prepared.url or anchor, {"pk": None, "story_key": key})
+            for band in prepared.signature:
+                owners.setdefault(band, set()).add(("batch", key))
+        for pk, key in adopted.items():
+            Article.objects.filter(pk=pk, story_key__isnull=True).update(story_key=key)
+
+    @staticmethod
+    def _archived_copies(creates):
+        """Archived articles sharing a band with an article of ``creates``, by
+        one probe of the band index: ``{band: {("archived", story key) or
+        ("unkeyed", pk)}}`` and, for those without a story key, ``{pk: the key
+        to give them}``."""
+        bands = {band for p in creates for band in p.signature}
+        owners, fallbacks = {}, {}
+        if not bands:
+            return owners, fallbacks
+        rows = ArticleSignature.objects.filter(band__in=IdList(bands)).values_list(
+            "band", "article_id", "article__story_key", "article__url", "article__content_hash"
+        )
+        for band, pk, key, url, content_hash in rows:
+            owner = ("archived", key)
+            if key is None:
+                owner = ("unkeyed", pk)
+                fallbacks[pk] = story_key_for_url(url) if url else story_key_for_text(content_hash)
+            owners.setdefault(band, set()).add(owner)
+        return owners, fallbacks
+
+    @staticmethod
+    def write_signatures(written, *, replaced):
+        """Store the bands of written articles, ``(pk, prepared)`` pairs,
+        replacing those of the ``replaced`` article ids."""
+        if replaced:
+            ArticleSignature.objects.filter(article_id__in=replaced).delete()
+        rows = [(pk, band) for pk, prepared in written for band in prepared.signature]
+        get_engine().index.insert_rows(
+            ArticleSignature._meta.db_table, ["article_id", "band"], rows
+        )

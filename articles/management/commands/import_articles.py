@@ -92,6 +92,8 @@ class Command(BaseCommand):
             f"  {report.updated:>9,} {would}updated",
             f"  {report.unchanged:>9,} unchanged",
             f"  {report.duplicate_count:>9,} duplicates skipped",
+            f"  {report.translations:>9,} translations and {report.copies:,} near-copies grouped "
+            "with their story",
             f"  {report.rejected_count:>9,} rejected",
             f"  {report.mentions:>9,} actor and place links {would}written",
             f"  {report.suggestions:>9,} new suggested names for the gazetteer",
