@@ -76,6 +76,8 @@ class Prepared:
     notes: list = field(default_factory=list)
     analysis: "Analysis | None" = None
     search_vector: str | None = None  # see PostgresSearchBackend.search_vectors
+    furniture: list = field(default_factory=list)  # see .structure
+    cleaned_with: str = ""  # the digest of the source furniture applied
 
     @property
     def key(self):
@@ -158,11 +160,12 @@ def _url(value):
     return url
 
 
-def prepare(raw, *, warn):
+def prepare(raw, *, warn, furniture=None):
     """A :class:`Prepared` article from a :class:`~.readers.RawRecord`.
 
     ``warn(key, message)`` reports something worth knowing once per run
-    (an unknown field).  Raises :class:`RecordError`.
+    (an unknown field); ``furniture``: the sources' known furniture (see
+    :func:`.cleaning.clean_text`).  Raises :class:`RecordError`.
     """
     fields = {}
     for name, value in raw.fields.items():
@@ -177,11 +180,20 @@ def prepare(raw, *, warn):
     if body is None or (isinstance(body, str) and not body.strip()):
         raise RecordError("no text: the record has no 'body' or 'text', or it is empty")
     body = _text(body, "body")
+    authors = _list(fields.get("authors"), "authors")
+    published = parse_date(fields.get("published"))
+    source_name = _text(fields.get("source"), "source", limit=200)
+    url = _url(fields.get("url"))
 
     clean = clean_text(
         body,
         title=_text(fields.get("title"), "title", limit=300),
         lede=_text(fields.get("lede"), "lede"),
+        authors=authors,
+        published=published,
+        source=source_name,
+        furniture=furniture,
+        url=url,
     )
     if not clean.body:
         raise RecordError("no text left once the headline and site furniture are removed")
@@ -201,13 +213,15 @@ def prepare(raw, *, warn):
         lede=clean.lede,
         body=clean.body,
         captions=clean.captions,
-        source_name=_text(fields.get("source"), "source", limit=200) or clean.publisher,
-        authors=_list(fields.get("authors"), "authors"),
-        url=_url(fields.get("url")),
-        published=parse_date(fields.get("published")),
+        source_name=source_name or clean.publisher,
+        authors=authors or [name[:200] for name in clean.authors],
+        url=url,
+        published=published or clean.published,
         language=language,
         tags=_list(fields.get("tags"), "tags"),
         content_hash=Article.hash_content(clean.title, clean.body),
         word_count=len(clean.body.split()),
         notes=clean.removed,
+        furniture=clean.furniture,
+        cleaned_with=clean.cleaned_with,
     )

@@ -37,11 +37,13 @@ _LOOKUP_FIELDS = (
     "published",
     "language",
     "tags",
+    "furniture",
+    "cleaned_with",
 )
 # Fields an import sets whatever they were; the others only when the record
 # has a value, so that an editor's source or date is not wiped by a record
 # that lacks one.
-_TEXT_FIELDS = ("title", "lede", "captions", "language")
+_TEXT_FIELDS = ("title", "lede", "captions", "language", "furniture", "cleaned_with")
 _METADATA_FIELDS = ("source_id", "authors", "url", "published", "tags")
 
 
@@ -369,6 +371,8 @@ class BatchWriter:
                 content_hash=p.content_hash,
                 status=Article.Status.PUBLISHED,
                 provenance=p.provenance,
+                furniture=p.furniture,
+                cleaned_with=p.cleaned_with,
                 created=now,
                 updated=now,
             )
