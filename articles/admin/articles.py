@@ -11,6 +11,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, normalize_newlines
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
@@ -198,10 +199,22 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
     list_per_page = 50
     autocomplete_fields = ["source"]
     actions = ["publish", "unpublish", "relink"]
-    readonly_fields = ["slug", "provenance", "word_count", "content_hash", "created", "updated"]
+    readonly_fields = [
+        "slug",
+        "provenance",
+        "word_count",
+        "content_hash",
+        "created",
+        "updated",
+        "taken_out",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "status", "source", "published", "language"]}),
         ("Text", {"fields": ["lede", "body", "captions"]}),
+        (
+            "Taken out of the text (standing notices, headings, byline, dateline, footnote marks)",
+            {"classes": ["collapse"], "fields": ["taken_out"]},
+        ),
         ("Origin", {"fields": ["url", "authors", "tags"]}),
         (
             "Record",
@@ -222,6 +235,20 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True
 
+    @admin.display(description="taken out")
+    def taken_out(self, article):
+        items = [item for item in article.furniture or [] if item.get("text")]
+        if not items:
+            return "Nothing."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> (paragraph {}): {}</li>",
+                ((item["kind"], item.get("at", 0) + 1, item["text"]) for item in items),
+            ),
+        )
+
     @admin.display(description="headline", ordering="title")
     def headline(self, article):
         return Truncator(article.title).chars(100)
@@ -234,7 +261,9 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # the record fields are filled in on saving
-            return self.fieldsets[:-1]
+            return [
+                fieldset for fieldset in self.fieldsets if fieldset[0] in (None, "Text", "Origin")
+            ]
         return self.fieldsets
 
     # Saving: an article whose text changed is linked again.
