@@ -25,6 +25,8 @@ from ..models import Article, IdList, Source, SourceFurniture
 from .cleaning import _takes_lede
 from .sources import source_key
 from .structure import (
+    BYLINE,
+    DATELINE,
     HEADING,
     LEDE,
     NOTICE,
@@ -194,6 +196,12 @@ def reclean_article(row, entries, digest):
         context=f"{title} {url}",
         take_lede=_takes_lede,
     )
+    # What a byline or dateline filled in stays theirs, now that the fields are full.
+    for kind in (BYLINE, DATELINE):
+        if any(item.get("kind") == kind and item.get("filled") for item in items or ()):
+            again = next((item for item in result.items if item["kind"] == kind), None)
+            if again is not None:
+                again["filled"] = True
     changes = {"cleaned_with": digest}
     if result.body != body:
         changes["body"] = result.body

@@ -230,6 +230,7 @@ def structure(
                 items.append({"kind": BYLINE, "text": paragraph, "at": at})
                 if not authors and not found_authors:
                     found_authors = names
+                    items[-1]["filled"] = True
                 continue
             dateline = _DATELINE.fullmatch(paragraph)
             if dateline:
@@ -237,6 +238,8 @@ def structure(
                 if published is None and found_date is None:
                     years = _context_years(context) if years is None else years
                     found_date = _date(dateline, years)
+                    if found_date is not None:
+                        items[-1]["filled"] = True
                 continue
         if furniture:
             kind = furniture.get(fingerprint(paragraph))
@@ -251,6 +254,8 @@ def structure(
                 if published is None and found_date is None:
                     years = _context_years(context) if years is None else years
                     found_date = _date(inline, years)
+                    if found_date is not None:
+                        items[-1]["filled"] = True
                 paragraph = paragraph[inline.end() :]
         body.append((at, _strip_footnotes(paragraph, at, items)))
 
