@@ -41,7 +41,7 @@ from .suggestions import SuggestionBook, suggestion_text
 LEARN_MIN_ARTICLES = 8
 LEARN_MIN_COUNT = 3
 LEARN_SHARE = 0.2
-LEARN_SAMPLE = 1000
+LEARN_SAMPLE = 500
 
 
 def learning_threshold(articles):

@@ -138,9 +138,9 @@ def import_paths(
 
     def learn_as_sources_grow():
         """Learn a source's furniture each time the articles written for it
-        double, from LEARN_MIN_ARTICLES to LEARN_SAMPLE, and clean what is
-        prepared next with it."""
-        due = [sid for sid, (_, n, at) in written.items() if n >= 2 * at and at <= LEARN_SAMPLE]
+        double, from LEARN_MIN_ARTICLES to about half LEARN_SAMPLE, and clean
+        what is prepared next with it."""
+        due = [sid for sid, (_, n, at) in written.items() if n >= 2 * at and 2 * at <= LEARN_SAMPLE]
         for source_id, entries in learn_furniture(due).items():
             learned_sources.add(source_id)
             preparer.furniture[source_key(written[source_id][0])] = (

@@ -67,18 +67,16 @@ _BY_LINE = re.compile(r"(?i)by:?\s+(?P<names>.{2,200})")
 _NAME_SEPARATORS = re.compile(r"\s*(?:,\s*and\s+|,|;|&|\band\b|\bwith\b)\s*", re.IGNORECASE)
 _NAME = re.compile(r"[^\W\d_][\w’'.\-]*(?:\s+[^\W\d_][\w’'.\-]*){0,4}")
 _FOOTNOTES = re.compile(r"(?<=[^\s\[])( ?(?:\[\d{1,3}\])+)")
-_DIGITS = re.compile(r"\d+")
-_MONTH_WORDS = re.compile(rf"\b(?:{_MONTHS})\b")
-_NON_WORD = re.compile(r"[\W_]+")
-_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_MONTH_NAMES = frozenset(_MONTHS.split("|"))
 _SENTENCE_CLOSERS = "\"'”’»)]"
 
 
 def _fold(text):
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _FOOTNOTES.sub("", text)
-    text = _MONTH_WORDS.sub(" ", _DIGITS.sub(" 0 ", text))
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    """The words of ``text``, casefolded, without numbers (footnote marks
+    included), month names and punctuation."""
+    words = _LETTER_RUNS.findall(unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(word for word in words if word not in _MONTH_NAMES)
 
 
 def fingerprint(text):
@@ -88,7 +86,7 @@ def fingerprint(text):
     if len(text) > FINGERPRINT_MAX:
         return ""
     folded = _fold(text)
-    if not _LETTERS.search(folded):
+    if not folded:
         return ""
     return hashlib.blake2b(folded.encode(), digest_size=16).hexdigest()
 
