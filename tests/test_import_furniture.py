@@ -373,3 +373,12 @@ def test_the_corpus_report_shows_each_source(meridian):
     assert "bylines: 30 (authors filled in 0)" in text
     assert "datelines: 30 (dates filled in 0)" in text
     assert "most linked places: Kharkiv (30)" in text
+
+
+def test_the_corpus_report_is_an_admin_page_too(meridian, admin_client):
+    listing = admin_client.get(reverse("admin:articles_sourcefurniture_changelist"))
+    report_url = reverse("admin:articles_sourcefurniture_report")
+    assert report_url in listing.content.decode()
+    page = admin_client.get(report_url).content.decode()
+    assert SOURCE in page and "Meridian staff follow the Geneva" in page
+    assert "Kharkiv (30)" in page

@@ -4,10 +4,14 @@ articles again (``articles.importing.learning.reclean_articles``)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.text import Truncator
 
 from ..importing.learning import reclean_articles
+from ..importing.report import corpus_report
 from ..importing.structure import fingerprint
 from ..models import SourceFurniture
 from .base import FORMFIELD_OVERRIDES, ArchiveAdminMedia, log_changes
@@ -113,6 +117,29 @@ class SourceFurnitureAdmin(ArchiveAdminMedia, admin.ModelAdmin):
     readonly_fields = ["article_count", "created", "updated"]
     actions = ["confirm", "reject"]
     list_per_page = 100
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="{}_{}_report".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Corpus report",
+            "opts": self.opts,
+            "reports": corpus_report(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/articles/sourcefurniture/report.html", context)
 
     @admin.display(description="text", ordering="text")
     def short_text(self, furniture):
