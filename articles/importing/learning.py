@@ -120,10 +120,12 @@ def learn_furniture(source_ids):
             for fp, count in counts.items()
             if count >= threshold and fp not in existing
         ]
+        # Forgotten only well below the threshold, so that a paragraph near it
+        # does not make every run clean the whole source again.
         faded = [
             row.pk
             for fp, row in existing.items()
-            if row.status == SourceFurniture.Status.LEARNED and counts[fp] < threshold
+            if row.status == SourceFurniture.Status.LEARNED and counts[fp] < threshold / 2
         ]
         recounted = [row for fp, row in existing.items() if row.article_count != counts[fp]]
         for row in recounted:
