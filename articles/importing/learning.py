@@ -89,7 +89,7 @@ def learn_furniture(source_ids):
     for source_id in source_ids:
         rows = list(
             Article.objects.filter(source_id=source_id)
-            .order_by("-pk")
+            .order_by("-published", "-pk")  # off the index of a source's dates
             .values_list("body", "furniture")[:LEARN_SAMPLE]
         )
         threshold = learning_threshold(len(rows))
