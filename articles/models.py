@@ -78,6 +78,64 @@ class Source(models.Model):
         return reverse("articles:source_detail", args=[self.slug])
 
 
+class SourceFurniture(models.Model):
+    """A paragraph or line that recurs across a source's articles: a standing
+    notice (taken out of the body) or a section heading (kept out of the body
+    and shown as a heading).  Learned by the import, or added by an editor;
+    editors confirm or reject what was learned (rejected furniture stays in
+    the text)."""
+
+    class Kind(models.TextChoices):
+        NOTICE = "notice", "Standing notice"
+        HEADING = "heading", "Section heading"
+
+    class Status(models.TextChoices):
+        LEARNED = "learned", "Learned"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+        ADDED = "added", "Added by an editor"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="furniture")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTICE)
+    text = models.TextField(help_text="One paragraph or line as it appears in the articles.")
+    fingerprint = models.CharField(
+        max_length=32,
+        editable=False,
+        help_text="The text with case, spacing, digits, dates and punctuation folded.",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ADDED, db_index=True
+    )
+    article_count = models.PositiveIntegerField(
+        default=0, help_text="Articles of the source it was found in when last learned."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source", "-article_count", "pk"]
+        verbose_name = "source furniture"
+        verbose_name_plural = "source furniture"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "fingerprint"], name="source_furniture_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:80]}"
+
+    def save(self, *args, **kwargs):
+        from .importing.structure import fingerprint
+
+        self.fingerprint = fingerprint(self.text)
+        super().save(*args, **kwargs)
+
+    @property
+    def applied(self):
+        return self.status != self.Status.REJECTED
+
+
 class MonthStart(models.Func):
     """The first day of a date's month, computed by the database itself.
 
@@ -170,6 +228,18 @@ class Article(models.Model):
         blank=True,
         editable=False,
         help_text="Articles with the same key tell one story: translations and near-copies.",
+    )
+    furniture = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What cleaning took out of the body, with its place, so that the original "
+        "text can be rebuilt: standing notices, headings, byline, dateline, footnote marks.",
+    )
+    cleaned_with = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="The fingerprint of the source furniture the body was cleaned with.",
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

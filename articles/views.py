@@ -7,11 +7,12 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 
 from . import browsing
+from .article_layout import article_layout
 from .merging import redirect_merged_or_404
 from .models import Actor, Alias, Article, Location, Source
 from .pagination import InOrder, paginate, parse_page_number
 from .search import search_articles
-from .search.highlight import has_mark, marked_html
+from .search.highlight import marked_html
 from .stories import alternates, fold_results, story_of
 
 HOME_NEWEST = 10
@@ -76,29 +77,32 @@ def _captions(article):
 
 
 def _highlighting(request, article):
-    """The headline, lede and paragraphs with the search terms marked, when the
-    reader arrives from a search (``?q=``), and the first marked paragraph."""
-    plain = {"title_html": article.title, "lede_html": article.lede}
-    paragraphs = [{"html": p, "marked": False} for p in article.paragraphs]
+    """The headline, lede and body (with its headings and footnote marks) with
+    the search terms marked, when the reader arrives from a search (``?q=``),
+    and the first marked paragraph."""
+    blocks, lede_html, notices = article_layout(article, article.paragraphs, article.lede)
+    context = {
+        "title_html": article.title,
+        "lede_html": lede_html,
+        "paragraphs": blocks,
+        "notices": notices,
+    }
     if not request.GET.get("q"):
-        return {**plain, "paragraphs": paragraphs}
+        return context
     results = search_articles(_search_params(request))
     marked = results.highlight(article)
-    context = {**plain, "paragraphs": paragraphs, "search": results, "query": results.parsed.text}
+    context = {**context, "search": results, "query": results.parsed.text}
     if not marked:
         return context
     title, lede, body = marked
-    paragraphs = [
-        {"html": marked_html(p), "marked": has_mark(p)}
-        for p in (part.strip() for part in body.split("\n\n"))
-        if p
-    ]
-    first = next((i for i, p in enumerate(paragraphs, 1) if p["marked"]), None)
+    paragraphs = [p for p in (part.strip() for part in body.split("\n\n")) if p]
+    blocks, lede_html, _ = article_layout(article, paragraphs, lede)
+    first = next((block["number"] for block in blocks if block.get("marked")), None)
     return {
         **context,
         "title_html": marked_html(title),
-        "lede_html": marked_html(lede),
-        "paragraphs": paragraphs,
+        "lede_html": lede_html,
+        "paragraphs": blocks,
         "first_match": first,
         "highlighted": True,
     }

@@ -3,4 +3,4 @@
 Importing this package registers every model admin (Django's autodiscovery does).
 """
 
-from . import articles, entities, merges, suggestions  # noqa: F401
+from . import articles, entities, furniture, merges, suggestions  # noqa: F401

@@ -214,10 +214,15 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
         "created",
         "updated",
         "story_members",
+        "taken_out",
     ]
     fieldsets = [
         (None, {"fields": ["title", "status", "source", "published", "language"]}),
         ("Text", {"fields": ["lede", "body", "captions"]}),
+        (
+            "Taken out of the text (standing notices, headings, byline, dateline, footnote marks)",
+            {"classes": ["collapse"], "fields": ["taken_out"]},
+        ),
         ("Origin", {"fields": ["url", "authors", "tags"]}),
         ("Story", {"fields": ["story_members", "detach_from_story"]}),
         (
@@ -239,6 +244,20 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True
 
+    @admin.display(description="taken out")
+    def taken_out(self, article):
+        items = [item for item in article.furniture or [] if item.get("text")]
+        if not items:
+            return "Nothing."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> (paragraph {}): {}</li>",
+                ((item["kind"], item.get("at", 0) + 1, item["text"]) for item in items),
+            ),
+        )
+
     @admin.display(description="headline", ordering="title")
     def headline(self, article):
         return Truncator(article.title).chars(100)
@@ -251,7 +270,9 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # the story and record fields are filled in on saving
-            return self.fieldsets[:-2]
+            return [
+                fieldset for fieldset in self.fieldsets if fieldset[0] in (None, "Text", "Origin")
+            ]
         return self.fieldsets
 
     @admin.display(description="translations and near-copies")

@@ -24,6 +24,7 @@ from ..models import (
     normalize_name,
 )
 from .base import FORMFIELD_OVERRIDES, ArchiveAdminMedia, count_of
+from .furniture import RecleaningSourceMixin, SourceFurnitureInline
 
 
 class AliasFormSet(BaseInlineFormSet):
@@ -239,8 +240,9 @@ class LocationAdmin(EntityAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(CuratedAdmin):
+class SourceAdmin(RecleaningSourceMixin, CuratedAdmin):
     count_model, count_field, article_filter = Article, "source", "source__id__exact"
+    inlines = [SourceFurnitureInline]
     list_display = ["name", "kind", "country", "language", "articles_link"]
     list_filter = ["kind", "language"]
     search_fields = ["name", "homepage"]

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from ..models import normalize_name
 from .furniture import CAPTION_RULES, LINE_RULES, SOURCE_PATTERNS, TEASER_BLOCK_MIN_LINES
+from .sources import source_key
+from .structure import byline_names, structure
 
 HEADLINE_MAX = 120  # a headline made from the opening sentence is cut to this
 TITLE_MAX = 300  # Article.title's column
@@ -45,6 +47,10 @@ class CleanText:
     captions: list = field(default_factory=list)
     publisher: str = ""  # the publisher the text names, if any
     removed: list = field(default_factory=list)  # (rule name, line) pairs
+    furniture: list = field(default_factory=list)  # Article.furniture: see .structure
+    authors: list = field(default_factory=list)  # from a byline
+    published: object = None  # from a dateline
+    cleaned_with: str = ""  # the digest of the source furniture applied
 
 
 def normalize_text(text):
@@ -171,9 +177,19 @@ def _is_teaser_block(block):
     )
 
 
-def clean_text(text, *, title="", lede=""):
+def _takes_lede(paragraph):
+    return reads_as_headline(paragraph, min_words=6)
+
+
+def clean_text(
+    text, *, title="", lede="", authors=(), published=None, source="", furniture=None, url=""
+):
     """Clean a page's text.  ``title`` and ``lede`` come from metadata when the
-    record has them; otherwise they are found in the text."""
+    record has them; otherwise they are found in the text.  ``authors`` and
+    ``published`` are the record's; a byline or dateline fills them when
+    empty.  ``furniture``: ``{source key: (digest, {fingerprint: kind})}``,
+    the known furniture of the sources, applied to the text of ``source``
+    (or of the publisher the text names)."""
     text = normalize_text(text)
     title = normalize_text(title).replace("\n", " ").strip()
     lede = normalize_text(lede).strip()
@@ -182,7 +198,13 @@ def clean_text(text, *, title="", lede=""):
     publisher = find_publisher(all_lines)
     removed, captions = [], []
 
-    if not title and blocks and reads_as_headline(blocks[0][0]) and len(all_lines) > 1:
+    if (
+        not title
+        and blocks
+        and reads_as_headline(blocks[0][0])
+        and len(all_lines) > 1
+        and byline_names(blocks[0][0], authors) is None
+    ):
         title = blocks[0].pop(0)
         blocks = [block for block in blocks if block]
 
@@ -193,9 +215,9 @@ def clean_text(text, *, title="", lede=""):
             if title and normalize_name(line) == normalize_name(title):
                 removed.append(("repeated headline", line))
                 continue
-            furniture = _LINE_RULES.fullmatch(line) if len(line) < 400 else None
-            if furniture:
-                removed.append((_LINE_RULE_NAMES[furniture.lastgroup], line))
+            rule = _LINE_RULES.fullmatch(line) if len(line) < 400 else None
+            if rule:
+                removed.append((_LINE_RULE_NAMES[rule.lastgroup], line))
                 continue
             caption = _caption(line, text)
             if caption:
@@ -221,17 +243,30 @@ def clean_text(text, *, title="", lede=""):
             echoed.append(paragraph)
     paragraphs = echoed
 
-    if not lede and len(paragraphs) > 1 and reads_as_headline(paragraphs[0], min_words=6):
-        lede = paragraphs.pop(0)
+    digest, known = (furniture or {}).get(source_key(source or publisher), ("", None))
+    structured = structure(
+        paragraphs,
+        lede=lede,
+        authors=authors,
+        published=published,
+        furniture=known,
+        context=f"{title} {url}",
+        take_lede=_takes_lede,
+    )
+    removed += [(item["kind"], item["text"]) for item in structured.items if "text" in item]
 
-    if not title and paragraphs:
-        title = headline_from(paragraphs[0])
+    if not title and structured.paragraphs:
+        title = headline_from(structured.paragraphs[0])
 
     return CleanText(
         title=title[:TITLE_MAX].strip(),
-        lede=lede,
-        body="\n\n".join(paragraphs),
+        lede=structured.lede,
+        body=structured.body,
         captions=captions,
         publisher=publisher,
         removed=removed,
+        furniture=structured.items,
+        authors=structured.authors,
+        published=structured.published,
+        cleaned_with=digest,
     )

@@ -29,9 +29,12 @@ def start_worker(aliases, database_name):
     _gazetteer = Gazetteer(aliases)
 
 
-def prepare_batch(raws, analyse_records=True, gazetteer=None, archived=None, vectors=False):
+def prepare_batch(
+    raws, analyse_records=True, gazetteer=None, archived=None, vectors=False, furniture=None
+):
     """``(results, warnings)``: a Prepared or a Rejection for each raw record,
-    in order, and the warnings preparing them raised.  ``archived``: the text
+    in order, and the warnings preparing them raised.  ``furniture``: the
+    sources' known furniture (see :func:`.cleaning.clean_text`).  ``archived``: the text
     hash the archive holds for a record's key (URL or file); a record that
     still has it is unchanged and needs no analysis.  ``vectors``: also get
     the search vectors of the analysed records, where the engine has them."""
@@ -43,7 +46,11 @@ def prepare_batch(raws, analyse_records=True, gazetteer=None, archived=None, vec
     results = []
     for raw in raws:
         try:
-            prepared = prepare(raw, warn=lambda key, message: warnings.append((key, message)))
+            prepared = prepare(
+                raw,
+                warn=lambda key, message: warnings.append((key, message)),
+                furniture=furniture,
+            )
         except RecordError as exc:
             results.append(Rejection(raw.where, str(exc)))
             continue
@@ -84,6 +91,7 @@ class Preparer:
         self.pending = []
         self.futures = deque()
         self.pool = None
+        self.furniture = {}  # see .cleaning.clean_text; the pipeline updates it as it learns
 
     def add(self, raw):
         """Queue a raw record; returns the results that are ready."""
@@ -110,7 +118,9 @@ class Preparer:
         raws, self.pending = self.pending, []
         if self.pool is None and (self.workers <= 1 or len(raws) < self.batch_size):
             # Analysis waits for the writer, which skips it for unchanged records.
-            return prepare_batch(raws, analyse_records=False, gazetteer=self.gazetteer)
+            return prepare_batch(
+                raws, analyse_records=False, gazetteer=self.gazetteer, furniture=self.furniture
+            )
         if self.pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -124,7 +134,13 @@ class Preparer:
                 initargs=(self.aliases, connection.settings_dict["NAME"]),
             )
         self.futures.append(
-            self.pool.submit(prepare_batch, raws, archived=_archived(raws), vectors=True)
+            self.pool.submit(
+                prepare_batch,
+                raws,
+                archived=_archived(raws),
+                vectors=True,
+                furniture=self.furniture,
+            )
         )
         results, warnings = [], []
         while len(self.futures) > 2 * self.workers:

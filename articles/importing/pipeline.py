@@ -9,6 +9,13 @@ from django.db import transaction
 
 from ..linking import Gazetteer
 from ..search import get_engine
+from .learning import (
+    LEARN_MIN_ARTICLES,
+    LEARN_SAMPLE,
+    furniture_for_import,
+    learn_furniture,
+    reclean_articles,
+)
 from .parallel import Preparer
 from .readers import (
     FileRejected,
@@ -19,7 +26,8 @@ from .readers import (
     read_records,
     walk,
 )
-from .sources import SourceResolver
+from .sources import SourceResolver, source_key
+from .structure import furniture_digest
 from .writer import BatchWriter, ImportAborted
 
 KEEP_LISTED = 1000  # rejections and duplicates kept in the report (all are counted)
@@ -48,6 +56,8 @@ class ImportReport:
     translations: int = 0  # new articles grouped with another language's
     copies: int = 0  # new articles grouped with a near-identical text
     sources_created: int = 0
+    furniture_learned: int = 0  # sources whose learned furniture changed
+    recleaned: int = 0  # articles cleaned again once their source's furniture was known
     elapsed: float = 0.0
     aborted: str = ""
 
@@ -123,7 +133,24 @@ def import_paths(
     preparer = Preparer(
         gazetteer, aliases, workers=workers or os.cpu_count() or 1, batch_size=batch_size
     )
+    preparer.furniture = furniture_for_import()
     batch = []
+    written = {}  # source id -> [source name, articles written this run, learned at]
+    learned_sources = set()
+
+    def learn_as_sources_grow():
+        """Learn a source's furniture each time the articles written for it
+        double, from LEARN_MIN_ARTICLES to about half LEARN_SAMPLE, and clean
+        what is prepared next with it."""
+        due = [sid for sid, (_, n, at) in written.items() if n >= 2 * at and 2 * at <= LEARN_SAMPLE]
+        for source_id, entries in learn_furniture(due).items():
+            learned_sources.add(source_id)
+            preparer.furniture[source_key(written[source_id][0])] = (
+                furniture_digest(entries),
+                entries,
+            )
+        for source_id in due:
+            written[source_id][2] = written[source_id][1]
 
     def take(ready):
         results, warnings = ready
@@ -147,7 +174,14 @@ def import_paths(
                     report.duplicates.append((outcome.prepared.where, outcome.detail))
             else:
                 setattr(report, outcome.action, getattr(report, outcome.action) + 1)
+                source_id = outcome.prepared.source_id
+                if source_id is not None and outcome.action != "unchanged":
+                    entry = written.setdefault(
+                        source_id, [outcome.prepared.source_name, 0, LEARN_MIN_ARTICLES // 2]
+                    )
+                    entry[1] += 1
         batch.clear()
+        learn_as_sources_grow()
 
     index = get_engine().index
     try:
@@ -181,6 +215,10 @@ def import_paths(
             take(preparer.finish())
             if batch:
                 flush()
+            # The run's first articles of a source were cleaned before its furniture was known.
+            learned_sources.update(learn_furniture(written))
+            report.furniture_learned = len(learned_sources)
+            report.recleaned = reclean_articles(list(written)).changed
             if dry_run:
                 raise _Rollback
     except _Rollback:

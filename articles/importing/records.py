@@ -81,6 +81,8 @@ class Prepared:
     story_key: int | None = None  # set by the writer, see writer.StoryGrouper
     translation_of: str = ""  # the URL of the article this one translates
     signature: list = field(default_factory=list)  # near-copy bands, see .signatures
+    furniture: list = field(default_factory=list)  # see .structure
+    cleaned_with: str = ""  # the digest of the source furniture applied
 
     @property
     def key(self):
@@ -163,11 +165,12 @@ def _url(value, name="url"):
     return url
 
 
-def prepare(raw, *, warn):
+def prepare(raw, *, warn, furniture=None):
     """A :class:`Prepared` article from a :class:`~.readers.RawRecord`.
 
     ``warn(key, message)`` reports something worth knowing once per run
-    (an unknown field).  Raises :class:`RecordError`.
+    (an unknown field); ``furniture``: the sources' known furniture (see
+    :func:`.cleaning.clean_text`).  Raises :class:`RecordError`.
     """
     fields = {}
     for name, value in raw.fields.items():
@@ -182,11 +185,20 @@ def prepare(raw, *, warn):
     if body is None or (isinstance(body, str) and not body.strip()):
         raise RecordError("no text: the record has no 'body' or 'text', or it is empty")
     body = _text(body, "body")
+    authors = _list(fields.get("authors"), "authors")
+    published = parse_date(fields.get("published"))
+    source_name = _text(fields.get("source"), "source", limit=200)
+    url = _url(fields.get("url"))
 
     clean = clean_text(
         body,
         title=_text(fields.get("title"), "title", limit=300),
         lede=_text(fields.get("lede"), "lede"),
+        authors=authors,
+        published=published,
+        source=source_name,
+        furniture=furniture,
+        url=url,
     )
     if not clean.body:
         raise RecordError("no text left once the headline and site furniture are removed")
@@ -198,7 +210,6 @@ def prepare(raw, *, warn):
         if language is None:
             raise RecordError(f"language: {fields['language']!r} is not en, uk, ru or und")
 
-    url = _url(fields.get("url"))
     translation_of = _url(fields.get("translation_of"), "translation_of") or _url(
         fields.get("original_url"), "original_url"
     )
@@ -210,10 +221,10 @@ def prepare(raw, *, warn):
         lede=clean.lede,
         body=clean.body,
         captions=clean.captions,
-        source_name=_text(fields.get("source"), "source", limit=200) or clean.publisher,
-        authors=_list(fields.get("authors"), "authors"),
+        source_name=source_name or clean.publisher,
+        authors=authors or [name[:200] for name in clean.authors],
         url=url,
-        published=parse_date(fields.get("published")),
+        published=published or clean.published,
         language=language,
         tags=_list(fields.get("tags"), "tags"),
         content_hash=Article.hash_content(clean.title, clean.body),
@@ -221,4 +232,6 @@ def prepare(raw, *, warn):
         notes=clean.removed,
         translation_of="" if translation_of == url else translation_of,
         signature=signature(clean.body),
+        furniture=clean.furniture,
+        cleaned_with=clean.cleaned_with,
     )

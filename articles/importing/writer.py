@@ -41,11 +41,13 @@ _LOOKUP_FIELDS = (
     "language",
     "tags",
     "story_key",
+    "furniture",
+    "cleaned_with",
 )
 # Fields an import sets whatever they were; the others only when the record
 # has a value, so that an editor's source or date is not wiped by a record
 # that lacks one.
-_TEXT_FIELDS = ("title", "lede", "captions", "language")
+_TEXT_FIELDS = ("title", "lede", "captions", "language", "furniture", "cleaned_with")
 _METADATA_FIELDS = ("source_id", "authors", "url", "published", "tags")
 
 
@@ -341,6 +343,8 @@ class BatchWriter:
                 story_key=p.story_key,
                 status=Article.Status.PUBLISHED,
                 provenance=p.provenance,
+                furniture=p.furniture,
+                cleaned_with=p.cleaned_with,
                 created=now,
                 updated=now,
             )

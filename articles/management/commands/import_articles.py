@@ -100,6 +100,11 @@ class Command(BaseCommand):
         ]
         if report.sources_created:
             lines.append(f"  {report.sources_created:>9,} new sources")
+        if report.furniture_learned:
+            lines.append(
+                f"  {report.furniture_learned:>9,} sources with newly learned furniture "
+                f"({report.recleaned:,} articles cleaned again; manage.py corpus_report shows it)"
+            )
         if report.skipped_files:
             lines.append(
                 f"  {report.skipped_files:>9,} files in folders skipped (not articles: "

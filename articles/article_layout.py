@@ -1,0 +1,79 @@
+"""An article's page layout: its body paragraphs with the section headings
+and footnote marks that cleaning kept out of the body put back in place, and
+its standing notices apart (see ``articles.importing.structure``)."""
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from .importing.structure import FOOTNOTE, HEADING, LEDE, NOTICE, WHOLE_PARAGRAPH
+from .search.highlight import MARK_END, MARK_START, has_mark, marked_html
+
+_FOOTNOTE_PLACE = "\ue002"  # private use, like the search marks: never in a text
+
+
+def _footnote_html(marker):
+    numbers = ", ".join(part for part in marker.strip().strip("[]").split("]["))
+    return format_html('<sup class="footnote-mark" title="Footnote {}">{}</sup>', numbers, numbers)
+
+
+def _with_footnotes(text, footnotes):
+    """``text`` (possibly with search marks) as HTML, with its footnote marks
+    at their offsets, which count the text's own characters only."""
+    markers = sorted(footnotes, key=lambda item: item["offset"])
+    if markers:
+        placed, counted, wanted = [], 0, iter(markers)
+        current = next(wanted, None)
+        for char in text:
+            while current is not None and counted == current["offset"]:
+                placed.append(_FOOTNOTE_PLACE)
+                current = next(wanted, None)
+            placed.append(char)
+            if char not in (MARK_START, MARK_END):
+                counted += 1
+        while current is not None:
+            placed.append(_FOOTNOTE_PLACE)
+            current = next(wanted, None)
+        text = "".join(placed)
+    html = marked_html(text) if has_mark(text) else escape(text)
+    for marker in markers:
+        html = html.replace(_FOOTNOTE_PLACE, _footnote_html(marker["text"]), 1)
+    return mark_safe(html)
+
+
+def article_layout(article, paragraphs, lede):
+    """``(blocks, lede html, standing notices)`` for the page.  ``paragraphs``:
+    the body's paragraphs as shown (search marks included); each block is
+    ``{"heading": text}`` or ``{"html", "marked", "number"}``."""
+    items = article.furniture if isinstance(article.furniture, list) else []
+    items = [item for item in items if isinstance(item, dict) and "at" in item]
+    whole = {item["at"]: item for item in items if item.get("kind") in WHOLE_PARAGRAPH}
+    whole = {at: item for at, item in whole.items() if not item.get("inline")}
+    lede_at = next((item["at"] for item in items if item.get("kind") == LEDE), None)
+    footnotes = {}
+    for item in items:
+        if item.get("kind") == FOOTNOTE:
+            footnotes.setdefault(item["at"], []).append(item)
+
+    blocks, remaining, at, number = [], iter(paragraphs), 0, 0
+    total = len(paragraphs) + len(whole) + (lede_at is not None)
+    while at < total:
+        item = whole.get(at)
+        if item is not None:
+            if item["kind"] == HEADING:
+                blocks.append({"heading": item["text"]})
+        elif at != lede_at:
+            text = next(remaining, None)
+            if text is None:
+                break
+            number += 1
+            blocks.append(
+                {
+                    "html": _with_footnotes(text, footnotes.get(at, [])),
+                    "marked": has_mark(text),
+                    "number": number,
+                }
+            )
+        at += 1
+    lede_html = _with_footnotes(lede, footnotes.get(lede_at, [])) if lede else ""
+    notices = [item["text"] for item in items if item.get("kind") == NOTICE]
+    return blocks, lede_html, notices

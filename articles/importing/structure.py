@@ -1,0 +1,315 @@
+"""An article's paragraphs sorted into body and furniture, and back.
+
+Cleaning (:mod:`.cleaning`) turns a page into paragraphs; this module then
+takes out what is not the article's own running text, keeping each piece
+with its place so that nothing is lost:
+
+* a source's learned or editor-added furniture (:class:`~articles.models.SourceFurniture`):
+  standing notices and section headings, matched by :func:`fingerprint`;
+* a byline at the top (a "By …" line, or a line that restates the authors);
+* a dateline at the top ("June 5, 5:15 pm ET", "5 June 2024", "KYIV, June 5 —");
+* footnote markers such as ``[12]`` or ``[3][4]``.
+
+The pieces are stored in ``Article.furniture`` as a list of items
+``{"kind", "text", "at"}`` (``at``: the paragraph's index among the
+original paragraphs; footnotes add ``offset`` in the stripped paragraph, an
+inline dateline has ``inline``; an item ``{"kind": "lede", "at": i}``
+marks the paragraph that became the lede).  :func:`original_paragraphs`
+rebuilds the original exactly from the body, the lede and these items.
+
+This module imports no Django code, so worker processes can use it freely.
+"""
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+NOTICE, HEADING, BYLINE, DATELINE, FOOTNOTE, LEDE = (
+    "notice",
+    "heading",
+    "byline",
+    "dateline",
+    "footnote",
+    "lede",
+)
+WHOLE_PARAGRAPH = (NOTICE, HEADING, BYLINE, DATELINE)
+TOP_ZONE = 3  # bylines and datelines are looked for among the first paragraphs only
+FINGERPRINT_MAX = 3000  # longer paragraphs are article text, never furniture
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+_MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|")[:12], 1)}
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
+_DATE = (
+    rf"(?:(?:{_WEEKDAYS})\.?,?\s+)?"
+    rf"(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTHS})\.?(?:,?\s+(?P<year1>\d{{4}}))?"
+    rf"|(?P<month2>{_MONTHS})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{{4}}))?"
+    r"|(?P<iso>\d{4}-\d{2}-\d{2}))"
+)
+_TIME = (
+    r"(?:,?\s*(?:at\s+)?\d{1,2}(?:[:.]\d{2}\s*(?:[apAP]\.?[mM]\.?)?|\s*[apAP]\.?[mM]\.?)"
+    r"(?:\s*(?:[A-Z]{2,4}|(?:GMT|UTC)\s*[+-]?\s*\d{0,2}))?)?"
+)
+_DATELINE = re.compile(
+    rf"(?i:(?:(?:updated|published|posted)\s*:?\s*)?{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE
+)
+# A place and a date opening the first paragraph, up to a dash.
+_INLINE_DATELINE = re.compile(
+    rf"(?P<place>[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-][^\W\d_]+){{0,3}}),\s+{_DATE}{_TIME}"
+    r"\s*(?:\([^)]{1,40}\)\s*)?[—–-]+\s+(?=\S)",
+    re.IGNORECASE,
+)
+_BY_LINE = re.compile(r"(?i)by:?\s+(?P<names>.{2,200})")
+_NAME_SEPARATORS = re.compile(r"\s*(?:,\s*and\s+|,|;|&|\band\b|\bwith\b)\s*", re.IGNORECASE)
+_NAME = re.compile(r"[^\W\d_][\w’'.\-]*(?:\s+[^\W\d_][\w’'.\-]*){0,4}")
+_FOOTNOTES = re.compile(r"(?<=[^\s\[])( ?(?:\[\d{1,3}\])+)")
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_MONTH_NAMES = frozenset(_MONTHS.split("|"))
+_SENTENCE_CLOSERS = "\"'”’»)]"
+
+
+def _fold(text):
+    """The words of ``text``, casefolded, without numbers (footnote marks
+    included), month names and punctuation."""
+    words = _LETTER_RUNS.findall(unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(word for word in words if word not in _MONTH_NAMES)
+
+
+def fingerprint(text):
+    """A short key under which near-exact repeats of a paragraph meet: case,
+    spacing, digits, month names, punctuation and footnote marks folded.
+    Empty for text that is too long to be furniture or has no words."""
+    if len(text) > FINGERPRINT_MAX:
+        return ""
+    folded = _fold(text)
+    if not folded:
+        return ""
+    return hashlib.blake2b(folded.encode(), digest_size=16).hexdigest()
+
+
+def furniture_kind(text):
+    """A short line that does not end like a sentence is a heading; anything
+    else that recurs is a standing notice."""
+    words = text.split()
+    stripped = text.rstrip(_SENTENCE_CLOSERS)
+    if 1 <= len(words) <= 20 and len(text) <= 160 and stripped[-1:] not in tuple(".,;:…!"):
+        return HEADING
+    return NOTICE
+
+
+def furniture_digest(entries):
+    """What identifies a source's applied furniture: ``entries`` are
+    ``{fingerprint: kind}``; empty when there is none."""
+    if not entries:
+        return ""
+    text = "\n".join(f"{kind}:{fp}" for fp, kind in sorted(entries.items()))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+@dataclass
+class Structured:
+    lede: str
+    paragraphs: list  # the body's paragraphs
+    items: list = field(default_factory=list)  # Article.furniture
+    authors: list = field(default_factory=list)  # from a byline, when the record had none
+    published: datetime.date | None = None  # from a dateline, when the record had none
+
+    @property
+    def body(self):
+        return "\n\n".join(self.paragraphs)
+
+
+def _names(text):
+    parts = [part.strip(" .") for part in _NAME_SEPARATORS.split(text)]
+    parts = [part for part in parts if part]
+    if not parts or not all(_NAME.fullmatch(part) and part[0].isupper() for part in parts):
+        return []
+    return parts
+
+
+def _fold_name(name):
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def byline_names(paragraph, authors):
+    """The names a byline gives, or None when ``paragraph`` is no byline: a
+    "By …" line of names, or a line made only of the record's ``authors``."""
+    if len(paragraph) > 250:
+        return None
+    by = _BY_LINE.fullmatch(paragraph)
+    if by:
+        names = _names(by.group("names"))
+        if names and all(len(name.split()) <= 5 for name in names):
+            return names
+        return None
+    if not authors:
+        return None
+    known = {_fold_name(author) for author in authors}
+    names = _names(paragraph)
+    if names and all(_fold_name(name) in known for name in names):
+        return names
+    return None
+
+
+def _date(match, context_years):
+    if match.group("iso"):
+        try:
+            return datetime.date.fromisoformat(match.group("iso"))
+        except ValueError:
+            return None
+    day = match.group("day1") or match.group("day2")
+    month = (match.group("month1") or match.group("month2")).lower()
+    year = match.group("year1") or match.group("year2")
+    if year is None:
+        if len(context_years) != 1:
+            return None  # without a year, only an unambiguous one from the context will do
+        year = next(iter(context_years))
+    number = next(n for name, n in _MONTH_NUMBER.items() if name.startswith(month[:3]))
+    try:
+        date = datetime.date(int(year), number, int(day))
+    except ValueError:
+        return None
+    if date.year < 1900 or date > datetime.date.today() + datetime.timedelta(days=1):
+        return None
+    return date
+
+
+def _context_years(context):
+    return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", context or "")}
+
+
+def _strip_footnotes(paragraph, at, items):
+    if "[" not in paragraph:
+        return paragraph
+    kept, position = [], 0
+    for match in _FOOTNOTES.finditer(paragraph):
+        kept.append(paragraph[position : match.start()])
+        offset = sum(map(len, kept))
+        items.append({"kind": FOOTNOTE, "text": match.group(1), "at": at, "offset": offset})
+        position = match.end()
+    if not kept:
+        return paragraph
+    kept.append(paragraph[position:])
+    return "".join(kept)
+
+
+def structure(
+    paragraphs,
+    *,
+    lede="",
+    authors=(),
+    published=None,
+    furniture=None,
+    context="",
+    take_lede=None,
+):
+    """Sort ``paragraphs`` into the body, a lede and furniture items.
+
+    ``lede``: the record's own lede (then none is taken from the text);
+    ``authors``, ``published``: the record's (a byline or dateline fills
+    them only when they are empty); ``furniture``: the source's applied
+    furniture, ``{fingerprint: kind}``; ``context``: text whose years may
+    complete a dateline without one (headline, URL); ``take_lede(paragraph)``:
+    whether a first paragraph reads as a lede.
+    """
+    items = []
+    found_authors, found_date = [], None
+    body = []
+    first_content = None
+    years = None
+    for at, paragraph in enumerate(paragraphs):
+        if at < TOP_ZONE and first_content is None:
+            names = byline_names(paragraph, authors)
+            if names is not None:
+                items.append({"kind": BYLINE, "text": paragraph, "at": at})
+                if not authors and not found_authors:
+                    found_authors = names
+                    items[-1]["filled"] = True
+                continue
+            dateline = _DATELINE.fullmatch(paragraph)
+            if dateline:
+                items.append({"kind": DATELINE, "text": paragraph, "at": at})
+                if published is None and found_date is None:
+                    years = _context_years(context) if years is None else years
+                    found_date = _date(dateline, years)
+                    if found_date is not None:
+                        items[-1]["filled"] = True
+                continue
+        if furniture:
+            kind = furniture.get(fingerprint(paragraph))
+            if kind is not None:
+                items.append({"kind": kind, "text": paragraph, "at": at})
+                continue
+        if first_content is None:
+            first_content = at
+            inline = _INLINE_DATELINE.match(paragraph) if at < TOP_ZONE else None
+            if inline and inline.end() < len(paragraph):
+                items.append({"kind": DATELINE, "text": inline.group(0), "at": at, "inline": True})
+                if published is None and found_date is None:
+                    years = _context_years(context) if years is None else years
+                    found_date = _date(inline, years)
+                    if found_date is not None:
+                        items[-1]["filled"] = True
+                paragraph = paragraph[inline.end() :]
+        body.append((at, _strip_footnotes(paragraph, at, items)))
+
+    if not lede and len(body) > 1 and take_lede and body[0][0] == first_content:
+        at, candidate = body[0]
+        if take_lede(candidate):
+            lede = candidate
+            body.pop(0)
+            items.append({"kind": LEDE, "at": at})
+    items.sort(key=lambda item: (item["at"], item.get("offset", -1)))
+    return Structured(
+        lede=lede,
+        paragraphs=[paragraph for _, paragraph in body],
+        items=items,
+        authors=found_authors,
+        published=found_date,
+    )
+
+
+def original_paragraphs(lede, body, items):
+    """The paragraphs :func:`structure` was given, rebuilt from what it made."""
+    items = items or []
+    whole = {item["at"]: item["text"] for item in items if _is_whole(item)}
+    lede_at = next((item["at"] for item in items if item["kind"] == LEDE), None)
+    if lede_at is not None:
+        whole[lede_at] = lede
+    remaining = iter([p for p in body.split("\n\n") if p] if body else [])
+    paragraphs = []
+    total = len(whole) + sum(1 for p in body.split("\n\n") if p)
+    for at in range(total):
+        paragraphs.append(whole[at] if at in whole else next(remaining, ""))
+    marks = {}
+    for item in items:
+        if item["kind"] == FOOTNOTE:
+            marks.setdefault(item["at"], []).append(item)
+    for at, footnotes in marks.items():
+        if at < len(paragraphs):
+            paragraphs[at] = restore_footnotes(paragraphs[at], footnotes)
+    for item in items:
+        if item["kind"] == DATELINE and item.get("inline") and item["at"] < len(paragraphs):
+            paragraphs[item["at"]] = item["text"] + paragraphs[item["at"]]
+    return paragraphs
+
+
+def _is_whole(item):
+    return item["kind"] in WHOLE_PARAGRAPH and not item.get("inline")
+
+
+def restore_footnotes(paragraph, footnotes, wrap=None):
+    """``paragraph`` with its footnote markers back at their offsets;
+    ``wrap(marker text, paragraph text before it)`` renders each marker."""
+    parts, position = [], 0
+    for footnote in sorted(footnotes, key=lambda item: item["offset"]):
+        offset = footnote["offset"]
+        parts.append(paragraph[position:offset])
+        parts.append(wrap(footnote["text"]) if wrap else footnote["text"])
+        position = offset
+    parts.append(paragraph[position:])
+    return "".join(parts)
