@@ -116,7 +116,7 @@ def _article(n, record, seed, sources):
         body=body,
         source_id=sources[record["source"]],
         authors=record.get("authors", []),
-        url=_stored_url(record, n),
+        url=record["url"],
         published=published and datetime.date.fromisoformat(published),
         language=record["language"],
         tags=record["tags"],
@@ -125,11 +125,3 @@ def _article(n, record, seed, sources):
         status=Article.Status.PUBLISHED,
         provenance=f"{PROVENANCE_PREFIX}{seed}/{n}",
     )
-
-
-def _stored_url(record, n):
-    """The archive keeps one article a URL: a translation, which shares its
-    original's (article ``n - 1``), gets its number and language as a fragment."""
-    url = record["url"]
-    translation = url.endswith(f"-{n - 1}") and "/partners/" not in url
-    return f"{url}#{n}-{record['language']}" if translation else url
