@@ -65,7 +65,7 @@ TITLES = _words(
     general gen lieutenant colonel col major maj captain capt commander admiral marshal
     sergeant army navy senator governor mayor chief head former acting senior junior
     spokesperson spokesman spokeswoman ambassador envoy chairman chairwoman director
-    dictator leader
+    dictator leader chancellor
     pope patriarch king queen prince princess st saint"""
 )
 DEMONYMS = _words(
@@ -111,7 +111,9 @@ SPEECH_VERBS = _words(
 PLACE_PREPOSITIONS = _words("in near outside towards toward into around across at")
 
 
-_LEFT_OUT = TIME_ZONES | UNITS | GENERIC
+# Single words that are no name on their own: a head noun without the words
+# that make it a name ("Office", "Council", "Sea") is one of these too.
+_LEFT_OUT = TIME_ZONES | UNITS | GENERIC | ACTOR_HEADS | PLACE_HEADS | TITLES
 
 
 def _stop(word, *, at_start, lowercase=frozenset()):
@@ -124,7 +126,6 @@ def _stop(word, *, at_start, lowercase=frozenset()):
         or folded in DEMONYMS
         or folded in CONNECTORS
         or folded in COMMON_CAPITALISED
-        or folded in _LEFT_OUT
         or (at_start and (folded in SENTENCE_OPENERS or folded in lowercase))
     )
 
@@ -320,6 +321,8 @@ def _plausible_single(word, first_in_sentence):
         return False
     folded = word.casefold()
     if folded in SENTENCE_OPENERS or folded in COMMON_CAPITALISED or folded in _LEFT_OUT:
+        return False
+    if folded.removesuffix("s") in DEMONYMS:  # "Americans"
         return False
     return not folded.endswith(("ian", "ians", "ean", "eans", "ese", "ish", "ists", "ism"))
 
