@@ -80,6 +80,7 @@ DEMONYMS = _words(
 COMMON_CAPITALISED = _words(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday god internet covid
+    day days week weeks month months year years weekend
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
     am pm"""
 )
@@ -147,8 +148,9 @@ def _opens_sentence(separator, first):
 def _runs(scan, limit):
     """Runs of capitalised words that the gazetteer did not take, with
     connectors inside ("Council on Foreign Relations"), as
-    ``(words, opens a sentence, word before, word after, start, end)`` with
-    character offsets; runs starting at or after ``limit`` are left out."""
+    ``(words, opens a sentence, word before, word after, start, end, index of
+    the last word)`` with character offsets; runs starting at or after
+    ``limit`` are left out."""
     pieces, taken = scan.pieces, scan.taken
     words = pieces[1::2]
     ends = list(itertools.accumulate(map(len, pieces)))
@@ -199,6 +201,7 @@ def _runs(scan, limit):
             words[last + 1].lower() if last + 1 < len(words) else "",
             ends[2 * first],
             ends[2 * last + 1],
+            first + len(run) - 1,
         )
 
 
@@ -282,7 +285,7 @@ def find_candidates(scan, text, limit=None):
     limit = len(text) if limit is None else limit
     lowercase = {word for word in scan.pieces[1::2] if word.islower()}
     line_starts, headings = _heading_lines(text)
-    for run, opens, before, after, run_start, run_end in _runs(scan, limit):
+    for run, opens, before, after, run_start, run_end, last in _runs(scan, limit):
         if headings[bisect.bisect_right(line_starts, run_start) - 1]:
             continue
         start, end = _trim(run, opens, lowercase)
@@ -290,7 +293,11 @@ def find_candidates(scan, text, limit=None):
         if not words or len(words) > MAX_WORDS:
             continue
         first_in_sentence = opens and start == 0
-        if len(words) == 1 and not _plausible_single(words[0], first_in_sentence):
+        if len(words) == 1 and (
+            not _plausible_single(words[0], first_in_sentence)
+            or (end < len(run) and run[end].casefold() in TITLES)  # "Federal Chancellor"
+            or (end == len(run) and _part_of_a_known_name(scan, last))
+        ):
             continue
         name = " ".join(words)
         key = suggestion_key(name)
@@ -312,6 +319,22 @@ def find_candidates(scan, text, limit=None):
             entry[PLACE_VOTES] += 1
             entry[CUED] += 1
     return found
+
+
+def _part_of_a_known_name(scan, last):
+    """Whether the word at ``last`` belongs to a longer name around a name the
+    gazetteer knows: it qualifies it ("Nazi Germany") or heads it ("Hero of
+    Ukraine")."""
+    words, taken = scan.pieces[1::2], scan.taken
+    following = last + 1
+    if following in taken and scan.pieces[2 * following] == " ":
+        return True
+    if words[following : following + 1] == ["of"]:
+        after_of = (
+            following + 2 if words[following + 1 : following + 2] == ["the"] else following + 1
+        )
+        return after_of in taken
+    return False
 
 
 def _plausible_single(word, first_in_sentence):
