@@ -43,10 +43,14 @@ def synthesize(count, *, seed=1, batch_size=1000, workers=None, progress=None):
     locations = dict(Location.objects.values_list("slug", "pk"))
     if not actors or not locations:
         raise ValueError("synthesize needs the gazetteer: run load_gazetteer first.")
+    # A publisher may be one of the gazetteer's outlets already, under its own slug.
     sources = {
-        name: Source.objects.get_or_create(
-            slug=slugify(name), defaults={"name": name, "homepage": f"https://{domain}/"}
-        )[0].pk
+        name: (
+            Source.objects.filter(name=name).first()
+            or Source.objects.get_or_create(
+                slug=slugify(name), defaults={"name": name, "homepage": f"https://{domain}/"}
+            )[0]
+        ).pk
         for name, domain in SOURCES
     }
     batches = [
