@@ -224,3 +224,30 @@ def test_relink_command_applies_phrases_and_outlets_to_the_archive(gazetteer, ca
     assert "1 changed" in capsys.readouterr().out
     assert not article.locations.exists()
     assert list(article.source_mentions.values_list("source__slug", flat=True)) == ["reuters"]
+
+
+def source_alias_rows(response):
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is SourceAlias
+    )
+    return formset.prefix, formset.initial_form_count()
+
+
+def test_a_new_name_of_an_outlet_saved_in_admin_links_the_articles_that_use_it(editor_client):
+    outlet = Source.objects.create(name="Steppe Courier", kind=Source.Kind.NEWS_OUTLET)
+    article = Article.objects.create(title="Report", body="As the Courier of the Steppe wrote.")
+    relink_articles()
+    assert not article.source_mentions.exists()
+
+    page = editor_client.get(change_url(outlet))
+    data = form_data(page)
+    prefix, initial = source_alias_rows(page)
+    data[f"{prefix}-TOTAL_FORMS"] = initial + 1
+    data[f"{prefix}-{initial}-name"] = "Courier of the Steppe"
+    data[f"{prefix}-{initial}-kind"] = "spelling"
+    response = editor_client.post(change_url(outlet), data, follow=True)
+    assert response.redirect_chain, form_errors(response)
+    assert "re-linked 1 article" in " ".join(messages_of(response))
+    assert article.source_mentions.get().source == outlet

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
+from articles.curation import accept_suggestion, create_entity
 from articles.importing import import_paths
 from articles.importing.suggestions import recompute_suggestions, suggestion_key
-from articles.models import Suggestion
+from articles.models import Actor, Suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +120,11 @@ def test_the_admin_lists_the_best_suggestions_first(admin_client, imported):
     assert listed[0] == "Marta Kovalyk"
     assert listed == [s.name for s in Suggestion.objects.filter(status="pending")]
     assert "author" in response.content.decode()
+
+
+def test_accepting_a_suggestion_adds_its_other_forms_as_names(imported):
+    general = Suggestion.objects.get(normalized=suggestion_key("Завадський"))
+    actor = create_entity(Actor, general.name, Actor.Kind.PERSON)
+    accept_suggestion(general, actor)
+    assert {"завадський", "завадського"} <= set(actor.aliases.values_list("normalized", flat=True))
+    assert actor.mentions.get().count == 3
