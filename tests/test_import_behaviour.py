@@ -345,14 +345,16 @@ def test_recompute_follows_the_gazetteer_and_keeps_editors_decisions(seed_archiv
     assert recompute_suggestions() == Suggestion.objects.filter(status="pending").count()
     assert dict(Suggestion.objects.values_list("name", "mention_count")) == counts
 
-    # An editor accepts "the Alliance" as a name of NATO.
-    (example,) = Suggestion.objects.get(name="Alliance").examples
-    ActorAlias.objects.create(entity=Actor.objects.get(slug="nato"), name="Alliance")
+    # An editor makes "Foreign Intelligence Service" (Malomuzh's) a name of Ukraine's.
+    name = "Foreign Intelligence Service"
+    (example,) = Suggestion.objects.get(name=name).examples
+    service = Actor.objects.get(slug="foreign-intelligence-service-of-ukraine")
+    ActorAlias.objects.create(entity=service, name=name)
     relink_articles()
     recompute_suggestions()
-    assert not Suggestion.objects.filter(name="Alliance").exists()
+    assert not Suggestion.objects.filter(name=name).exists()
     assert Suggestion.objects.get(name="Cold War").status == Suggestion.Status.DISMISSED
-    assert ActorMention.objects.filter(actor__slug="nato", article__slug=example["article"]).get()
+    assert ActorMention.objects.filter(actor=service, article__slug=example["article"]).get()
 
 
 def test_worker_processes_give_the_same_archive_as_one_process(tmp_path, gazetteer):
