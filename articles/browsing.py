@@ -146,8 +146,9 @@ def most_mentioned(model, limit):
     )
 
 
-def kind_counts(model):
+def kind_counts(model, queryset=None):
     """[(kind, label, number of entities)] for the index's kind filter."""
     labels = dict(model.Kind.choices)
-    rows = model.objects.order_by().values("kind").annotate(n=Count("pk")).order_by("kind")
+    queryset = model.objects.all() if queryset is None else queryset
+    rows = queryset.order_by().values("kind").annotate(n=Count("pk")).order_by("kind")
     return [(row["kind"], labels.get(row["kind"], row["kind"]), row["n"]) for row in rows]

@@ -10,9 +10,9 @@ whole-word matching itself.
 from django.db.models import Q
 
 from .linking import relink_articles
-from .models import Actor, Alias, Article, Location, Suggestion, normalize_name
+from .models import Actor, Alias, Article, Location, Source, Suggestion, normalize_name
 
-_MENTIONED_IN = {Actor: "actors", Location: "locations"}
+_MENTIONED_IN = {Actor: "actors", Location: "locations", Source: "source_mentions__source"}
 
 
 def _case_variants(name):
@@ -36,7 +36,8 @@ def articles_containing(names):
 
 
 def affected_articles(entity, new_names=()):
-    """The articles whose links a change of ``entity``'s names can alter."""
+    """The articles whose links a change of ``entity``'s names (or of its
+    not-a-mention phrases, or an outlet's) can alter."""
     mentioning = Article.objects.filter(**{_MENTIONED_IN[type(entity)]: entity}).values("pk")
     return Article.objects.filter(
         Q(pk__in=mentioning) | Q(pk__in=articles_containing(new_names).values("pk"))
@@ -84,10 +85,23 @@ def accept_suggestion(suggestion, entity):
     """Make ``suggestion``'s name a name of ``entity`` (an actor or location, new or
     existing), mark it accepted and link it across the archive; returns the number
     of articles re-linked."""
-    if normalize_name(suggestion.name) not in set(
-        entity.aliases.values_list("normalized", flat=True)
-    ):
+    known = set(entity.aliases.values_list("normalized", flat=True))
+    if normalize_name(suggestion.name) not in known:
+        known.add(normalize_name(suggestion.name))
         entity.aliases.create(name=suggestion.name, kind=Alias.Kind.SPELLING)
+    # The other forms the suggestion was found in (inflections, possessives
+    # without their ending) are names of the entity too.
+    alias_model = type(entity)._meta.get_field("aliases").related_model
+    others = [form for form in suggestion.forms or {} if normalize_name(form) not in known]
+    taken = set(
+        alias_model.objects.filter(
+            normalized__in=[normalize_name(form) for form in others]
+        ).values_list("normalized", flat=True)
+    )
+    for form in others:
+        if normalize_name(form) not in taken | known:
+            known.add(normalize_name(form))
+            entity.aliases.create(name=form, kind=Alias.Kind.INFLECTION)
     suggestion.status = Suggestion.Status.ACCEPTED
     suggestion.actor = entity if isinstance(entity, Actor) else None
     suggestion.location = entity if isinstance(entity, Location) else None
@@ -95,4 +109,4 @@ def accept_suggestion(suggestion, entity):
         Suggestion.Kind.ACTOR if isinstance(entity, Actor) else Suggestion.Kind.LOCATION
     )
     suggestion.save()
-    return relink_entity(entity, [suggestion.name])
+    return relink_entity(entity, [suggestion.name, *(suggestion.forms or {})])

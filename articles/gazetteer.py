@@ -1,8 +1,11 @@
-"""Loading the gazetteer of actors and locations from its JSON file.
+"""Loading the gazetteer of actors, locations and outlets from its JSON file.
 
 The file is the project's hand-kept reference list (``fixtures/gazetteer.json``);
 loading it is an upsert by slug, so running it again after editing the file
-updates entries in place and never duplicates them.  Editors' own additions in
+updates entries in place and never duplicates them.  Actors and locations may
+list ``not_a_mention`` phrases (longer names that contain one of theirs, see
+``articles.linking``); media outlets are ``sources``, matched to a source the
+archive already has by any of their names.  Editors' own additions in
 the database are left alone.  The whole load is one transaction with a handful
 of bulk queries per table, so it takes well under a second.
 """
@@ -12,8 +15,20 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from .importing.sources import source_key
 from .merging import redirect_target, without_merged
-from .models import Actor, ActorAlias, Alias, Location, LocationAlias, normalize_name
+from .models import (
+    Actor,
+    ActorAlias,
+    ActorNonMention,
+    Alias,
+    Location,
+    LocationAlias,
+    LocationNonMention,
+    Source,
+    SourceAlias,
+    normalize_name,
+)
 
 
 class GazetteerError(ValueError):
@@ -25,6 +40,8 @@ class GazetteerStats:
     actors: int = 0
     locations: int = 0
     aliases: int = 0
+    sources: int = 0
+    non_mentions: int = 0
 
 
 def _alias_specs(entry, where):
@@ -51,7 +68,13 @@ def _validated(entries, model, label, path):
         if missing:
             raise GazetteerError(f"{where}: missing {', '.join(missing)}")
         if entry["kind"] not in model.Kind.values:
-            raise GazetteerError(f"{where}: unknown kind {entry['kind']!r}")
+            hint = " (media outlets are listed under 'sources')" if entry["kind"] == "media" else ""
+            raise GazetteerError(f"{where}: unknown kind {entry['kind']!r}{hint}")
+        phrases = entry.get("not_a_mention", [])
+        if not isinstance(phrases, list) or not all(
+            isinstance(p, str) and len(p.split()) > 1 for p in phrases
+        ):
+            raise GazetteerError(f"{where}: not_a_mention must be a list of phrases of 2+ words")
         yield where, entry
 
 
@@ -106,6 +129,76 @@ def _upsert(model, alias_model, entries, fields):
     return existing, len(aliases)
 
 
+def _upsert_non_mentions(model, entries, by_slug):
+    """Add the ``not_a_mention`` phrases of ``entries``; those already there stay."""
+    existing = set(model.objects.values_list("entity_id", "normalized"))
+    new = {}
+    for _, entry in entries:
+        entity = by_slug[entry["slug"]]
+        for phrase in entry.get("not_a_mention", []):
+            key = (entity.pk, normalize_name(phrase))
+            if key not in existing:
+                new[key] = model(entity=entity, phrase=phrase, normalized=key[1])
+    model.objects.bulk_create(new.values())
+    return sum(len(entry.get("not_a_mention", [])) for _, entry in entries)
+
+
+def _upsert_sources(entries, path):
+    """Create or update the outlets of ``entries``; a source the archive has
+    under one of their names (from an import) gets the entry's names, and its
+    kind when an editor has not set one."""
+    by_key = {source_key(name): pk for pk, name in Source.objects.values_list("pk", "name")}
+    by_key.update(
+        (source_key(name), pk) for pk, name in SourceAlias.objects.values_list("entity_id", "name")
+    )
+    slugs = dict(Source.objects.values_list("slug", "pk"))
+    owners = dict(SourceAlias.objects.values_list("normalized", "entity_id"))
+    names = 0
+    for index, entry in enumerate(entries):
+        where = f"{path}: sources[{index}]"
+        if not isinstance(entry, dict) or not entry.get("slug") or not entry.get("name"):
+            raise GazetteerError(f"{where}: expected an object with a slug and a name")
+        kind = entry.get("kind", Source.Kind.NEWS_OUTLET)
+        if kind not in Source.Kind.values:
+            raise GazetteerError(f"{where}: unknown kind {kind!r}")
+        specs = list(_alias_specs(entry, where))
+        pk = slugs.get(entry["slug"]) or next(
+            (by_key[source_key(s["name"])] for s in specs if source_key(s["name"]) in by_key),
+            None,
+        )
+        if pk is None:
+            source = Source(slug=entry["slug"], name=entry["name"], kind=kind)
+        else:
+            source = Source.objects.get(pk=pk)
+            if source.kind == Source.Kind.OTHER:
+                source.kind = kind
+        source.country = source.country or entry.get("country", "")
+        source.homepage = source.homepage or entry.get("homepage", "")
+        source.save()
+        own = normalize_name(source.name)
+        for spec in specs:
+            normalized = normalize_name(spec["name"])
+            if normalized == own:
+                continue
+            if owners.get(normalized, source.pk) != source.pk:
+                taken = spec["name"]
+                raise GazetteerError(f"{where}: the name {taken!r} belongs to another source")
+            SourceAlias.objects.update_or_create(
+                normalized=normalized,
+                defaults={
+                    "entity": source,
+                    "name": spec["name"],
+                    "kind": spec["kind"],
+                    "language": spec.get("language", ""),
+                    "case_sensitive": bool(spec.get("case_sensitive", False)),
+                },
+            )
+            owners[normalized] = source.pk
+            names += 1
+        by_key[source_key(source.name)] = source.pk
+    return names
+
+
 def load_gazetteer(path):
     """Upsert every actor and location in the file at ``path``; all or nothing."""
     try:
@@ -120,8 +213,11 @@ def load_gazetteer(path):
     locations = list(_validated(data.get("locations", []), Location, "locations", path))
     # Admin: entries that an editor merged into another record stay merged.
     actors, locations = without_merged(Actor, actors), without_merged(Location, locations)
+    sources = data.get("sources", [])
+    if not isinstance(sources, list):
+        raise GazetteerError(f"{path}: 'sources' must be a list")
     with transaction.atomic():
-        _, actor_names = _upsert(
+        actors_by_slug, actor_names = _upsert(
             Actor, ActorAlias, actors, {"name": "", "kind": "", "description": ""}
         )
         by_slug, location_names = _upsert(
@@ -146,4 +242,13 @@ def load_gazetteer(path):
             location.parent = parent
             with_parent.append(location)
         Location.objects.bulk_update(with_parent, ["parent"])
-    return GazetteerStats(len(actors), len(locations), actor_names + location_names)
+        phrases = _upsert_non_mentions(ActorNonMention, actors, actors_by_slug)
+        phrases += _upsert_non_mentions(LocationNonMention, locations, by_slug)
+        source_names = _upsert_sources(sources, path)
+    return GazetteerStats(
+        len(actors),
+        len(locations),
+        actor_names + location_names + source_names,
+        len(sources),
+        phrases,
+    )

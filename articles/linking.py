@@ -19,6 +19,17 @@ How a researcher would count, and so how this module counts:
   "the Kyiv Independent" is a mention of the outlet, not of the city.  Two
   entities that share a name (the state and the country "Ukraine") are both
   linked.
+* A name inside a longer proper name is not a mention: "Geneva Conventions"
+  is not Geneva, "the Moscow Times" is not Moscow.  Editors record such
+  phrases per entity ("not a mention" phrases: the entity is skipped where
+  the phrase occurs, other names inside it still link), and a place name
+  directly followed (after a space) by a capitalised word of
+  :data:`NAME_EXTENDING_WORDS` ("Minsk Protocol", "Kyiv Post") links nothing.
+  A name of the gazetteer that is itself longer ("Kyiv Oblast", "Donetsk
+  People's Republic") is matched first, so the rule never reaches it.
+* Media outlets are sources, not actors: a source of kind news outlet or
+  broadcaster is found in the text by its name and aliases ("according to
+  Reuters") and linked to its source page as a source mention.
 * Ukrainian and Russian names are inflected (Києва, Харкова, Путіна).  The
   gazetteer lists common inflections as aliases of kind "inflection"; on top of
   that, :func:`cyrillic_inflections` derives the regular case endings of
@@ -36,13 +47,39 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .models import ActorAlias, ActorMention, Article, LocationAlias, LocationMention
+from .models import (
+    OUTLET_KINDS,
+    ActorAlias,
+    ActorMention,
+    ActorNonMention,
+    Article,
+    LocationAlias,
+    LocationMention,
+    LocationNonMention,
+    Source,
+    SourceAlias,
+    SourceMention,
+)
 
 WORD = re.compile(r"\w+")
 _SPLIT = re.compile(r"(\w+)")  # text -> [separator, word, separator, word, ..., separator]
 CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
 
-ACTOR, LOCATION = "actor", "location"
+ACTOR, LOCATION, SOURCE = "actor", "location", "source"
+# A not-a-mention phrase travels with the names as kind "not " + the entity's kind.
+NOT_A_MENTION = {ACTOR: "not actor", LOCATION: "not location"}
+_BLOCKED_KIND = {value: key for key, value in NOT_A_MENTION.items()}
+
+# Capitalised words that, right after a place name, make it part of the name of
+# a treaty, a format of talks, a publication or an institution.
+NAME_EXTENDING_WORDS = frozenset(
+    WORD.findall(
+        """convention conventions accord accords agreement agreements protocol protocols format
+    memorandum communique communiqué declaration declarations treaty consensus doctrine
+    charter process times post independent journal herald tribune gazette telegraph
+    insider pravda daily"""
+    )
+)
 MASK = "¦"  # stands in for a name already found: not a letter, not a space
 
 # Regular case endings of Ukrainian and Russian nouns, by how the name ends:
@@ -101,6 +138,7 @@ def cyrillic_inflections(word):
 class Scan:
     actors: Counter
     locations: Counter
+    sources: Counter
     pieces: list  # the text split as [separator, word, separator, …, word, separator]
     folded: list  # the words in lower case
     taken: set  # indexes of the words that belong to a name the gazetteer knows
@@ -127,6 +165,7 @@ class _Name:
     targets: set = field(default_factory=set)
     exact: list | None = None  # the words as written, for case-sensitive names
     capitalised: tuple = ()  # positions of words written with a capital
+    blocks: set = field(default_factory=set)  # entities this phrase is not a mention of
 
     def accepts(self, words, start):
         if self.exact is not None:
@@ -145,7 +184,8 @@ class Gazetteer:
 
     def __init__(self, aliases):
         """``aliases``: iterable of ``(kind, entity id, name, case_sensitive)``,
-        ``kind`` being ``"actor"`` or ``"location"``."""
+        ``kind`` being ``"actor"``, ``"location"``, ``"source"`` (an outlet), or
+        ``"not actor"`` / ``"not location"`` for a not-a-mention phrase."""
         names = {}  # (folded words, exact words or None) -> _Name
         listed = set()  # folded word tuples of every listed name
         derived = defaultdict(set)  # folded word tuple -> targets
@@ -162,6 +202,9 @@ class Gazetteer:
                 names[key] = _Name(
                     list(folded), exact=list(exact) if exact else None, capitalised=capitalised
                 )
+            if kind in _BLOCKED_KIND:
+                names[key].blocks.add((_BLOCKED_KIND[kind], entity_id))
+                continue
             names[key].targets.add((kind, entity_id))
             listed.add(folded)
             if len(words) == 1 and not case_sensitive:
@@ -199,18 +242,39 @@ class Gazetteer:
 
     @staticmethod
     def aliases_from_database():
-        """Every name of the gazetteer as ``(kind, entity id, name, case_sensitive)``."""
-        return [
+        """Every name of the gazetteer as ``(kind, entity id, name, case_sensitive)``:
+        actors' and locations' names, outlets' names, and the not-a-mention
+        phrases of actors and locations."""
+        names = [
             (kind, entity_id, name, case_sensitive)
             for kind, model in ((ACTOR, ActorAlias), (LOCATION, LocationAlias))
             for entity_id, name, case_sensitive in model.objects.values_list(
                 "entity_id", "name", "case_sensitive"
             )
         ]
+        outlets = Source.objects.filter(kind__in=OUTLET_KINDS)
+        names += [(SOURCE, pk, name, False) for pk, name in outlets.values_list("pk", "name")]
+        names += [
+            (SOURCE, entity_id, name, case_sensitive)
+            for entity_id, name, case_sensitive in SourceAlias.objects.filter(
+                entity__kind__in=OUTLET_KINDS
+            ).values_list("entity_id", "name", "case_sensitive")
+        ]
+        names += [
+            (NOT_A_MENTION[kind], entity_id, phrase, False)
+            for kind, model in ((ACTOR, ActorNonMention), (LOCATION, LocationNonMention))
+            for entity_id, phrase in model.objects.values_list("entity_id", "phrase")
+        ]
+        return names
 
-    def matches(self, words, folded=None):
+    def matches(self, words, folded=None, separators=None, *, phrases=True):
         """``[(start, length, targets), ...]`` for each name found in a list of
-        words, left to right, longest first, never overlapping."""
+        words, left to right, longest first, never overlapping.  A span that
+        is not a mention (a not-a-mention phrase, a place name inside a longer
+        name) comes with the targets it still links, often none.
+        ``separators``: the text between the words (``separators[i]`` before
+        word ``i``), where the caller has it; ``phrases=False`` ignores the
+        not-a-mention phrases (for matching inside one)."""
         if folded is None:
             folded = [word.lower() for word in words]
         index, pairs, found = self._index, self._pairs, []
@@ -219,21 +283,49 @@ class Gazetteer:
             if i < end:
                 continue
             singles, longer = index[folded[i]]
+            match = None
             if longer and i < last and (folded[i], folded[i + 1]) in pairs:
-                targets = None
                 for length, table in longer:
-                    targets = _accepted(table.get(tuple(folded[i : i + length])), words, i)
-                    if targets:
-                        found.append((i, length, targets))
-                        end = i + length
+                    targets, blocks = _accepted(
+                        table.get(tuple(folded[i : i + length])), words, i, phrases
+                    )
+                    if targets or blocks:
+                        match = (length, targets, blocks)
                         break
-                if targets:
-                    continue
-            targets = _accepted(singles, words, i)
-            if targets:
-                found.append((i, 1, targets))
-                end = i + 1
+            if match is None:
+                targets, blocks = _accepted(singles, words, i, phrases)
+                if targets or blocks:
+                    match = (1, targets, blocks)
+            if match is None:
+                continue
+            length, targets, blocks = match
+            if not targets:
+                targets = self._inside(words[i : i + length], folded[i : i + length], blocks)
+            elif self._extended(targets, words, i + length, separators):
+                targets, length = set(), length + 1
+            found.append((i, length, targets))
+            end = i + length
         return found
+
+    def _inside(self, words, folded, blocked):
+        """What a not-a-mention phrase still links: the names inside it, less
+        the entities it is not a mention of."""
+        targets = set()
+        for _, _, inner in self.matches(words, folded, phrases=False):
+            targets |= inner
+        return targets - blocked
+
+    @staticmethod
+    def _extended(targets, words, following, separators):
+        """Whether a place name runs on into a longer proper name ("Minsk
+        Protocol", "Kyiv Post"): the next word, after nothing but spaces, is a
+        capitalised word of NAME_EXTENDING_WORDS."""
+        if following >= len(words) or not any(kind == LOCATION for kind, _ in targets):
+            return False
+        word = words[following]
+        if not word[:1].isupper() or word.lower() not in NAME_EXTENDING_WORDS:
+            return False
+        return separators is None or not separators[following].strip(" ")
 
     def scan(self, text):
         """A :class:`Scan` of ``text``: the counts :meth:`count` gives, plus the
@@ -242,31 +334,31 @@ class Gazetteer:
         pieces = _SPLIT.split(text)
         words = pieces[1::2]
         folded = [word.lower() for word in words]
-        actors, locations = Counter(), Counter()
+        counters = {ACTOR: Counter(), LOCATION: Counter(), SOURCE: Counter()}
         taken = set()
-        for i, length, targets in self.matches(words, folded):
+        for i, length, targets in self.matches(words, folded, pieces[0::2]):
             for kind, entity_id in targets:
-                (actors if kind == ACTOR else locations)[entity_id] += 1
+                counters[kind][entity_id] += 1
             taken.update(range(i, i + length))
-        return Scan(actors, locations, pieces, folded, taken)
+        return Scan(counters[ACTOR], counters[LOCATION], counters[SOURCE], pieces, folded, taken)
 
     def count(self, text):
-        """``(actor counts, location counts)``: Counters keyed by entity id."""
-        actors, locations = Counter(), Counter()
-        words = WORD.findall(text)
-        for _, _, targets in self.matches(words, [word.lower() for word in words]):
-            for kind, entity_id in targets:
-                (actors if kind == ACTOR else locations)[entity_id] += 1
-        return actors, locations
+        """``(actor counts, location counts, outlet counts)``: Counters keyed by
+        entity id (outlets by source id)."""
+        scan = self.scan(text)
+        return scan.actors, scan.locations, scan.sources
 
 
-def _accepted(entries, words, start):
-    """The targets of those ``entries`` whose case rules the text at ``start`` meets."""
-    targets = set()
+def _accepted(entries, words, start, phrases=True):
+    """The targets, and the entities not mentioned (of not-a-mention phrases),
+    of those ``entries`` whose case rules the text at ``start`` meets."""
+    targets, blocks = set(), set()
     for entry in entries or ():
-        if entry.accepts(words, start):
+        if (entry.targets or phrases) and entry.accepts(words, start):
             targets |= entry.targets
-    return targets
+            if phrases:
+                blocks |= entry.blocks
+    return targets, blocks
 
 
 def article_text(article):
@@ -281,17 +373,17 @@ def article_text(article):
 @transaction.atomic
 def link_article(article, gazetteer):
     """Replace the article's mentions with what the gazetteer finds in its text."""
-    actors, locations = gazetteer.count(article_text(article))
-    ActorMention.objects.filter(article=article).delete()
-    LocationMention.objects.filter(article=article).delete()
-    ActorMention.objects.bulk_create(
-        ActorMention(article=article, actor_id=entity_id, count=n)
-        for entity_id, n in actors.items()
-    )
-    LocationMention.objects.bulk_create(
-        LocationMention(article=article, location_id=entity_id, count=n)
-        for entity_id, n in locations.items()
-    )
+    actors, locations, sources = gazetteer.count(article_text(article))
+    for model, field_name, counts in (
+        (ActorMention, "actor_id", actors),
+        (LocationMention, "location_id", locations),
+        (SourceMention, "source_id", sources),
+    ):
+        model.objects.filter(article=article).delete()
+        model.objects.bulk_create(
+            model(article=article, count=n, **{field_name: entity_id})
+            for entity_id, n in counts.items()
+        )
 
 
 def _sync_mentions(model, entity_field, article_ids, wanted):
@@ -355,14 +447,16 @@ def relink(articles=None, *, chunk_size=1000):
 
 
 def _relink_chunk(rows, gazetteer):
-    wanted_actors, wanted_locations = {}, {}
+    wanted_actors, wanted_locations, wanted_sources = {}, {}, {}
     for pk, title, lede, body, captions in rows:
         article = Article(pk=pk, title=title, lede=lede, body=body, captions=captions)
-        actors, locations = gazetteer.count(article_text(article))
+        actors, locations, sources = gazetteer.count(article_text(article))
         wanted_actors.update(((pk, entity_id), n) for entity_id, n in actors.items())
         wanted_locations.update(((pk, entity_id), n) for entity_id, n in locations.items())
+        wanted_sources.update(((pk, source_id), n) for source_id, n in sources.items())
     article_ids = [row[0] for row in rows]
     with transaction.atomic():
         changed = _sync_mentions(ActorMention, "actor", article_ids, wanted_actors)
         changed |= _sync_mentions(LocationMention, "location", article_ids, wanted_locations)
+        changed |= _sync_mentions(SourceMention, "source", article_ids, wanted_sources)
     return len(changed)

@@ -37,6 +37,8 @@ from .models import (
     Merge,
     MergedSlug,
     Source,
+    SourceAlias,
+    SourceMention,
     Suggestion,
     normalize_name,
 )
@@ -104,6 +106,8 @@ def merge_records(survivor, others, *, user=None):
         for other in others
     )
     model.objects.filter(pk__in=other_ids).delete()
+    if model is Source:
+        _relink_outlet_mentions(snapshot["outlet_mentions"])
     return merge
 
 
@@ -111,6 +115,31 @@ def _merge_sources(survivor, other_ids, snapshot):
     moved = Article.objects.filter(source_id__in=other_ids)
     snapshot["articles"] = list(moved.values_list("pk", "source_id"))
     moved.update(source=survivor, updated=timezone.now())
+    # The outlets' other names go with them; the articles that name them are
+    # linked again (mentions are derived from the names).
+    aliases = SourceAlias.objects.filter(entity_id__in=other_ids)
+    snapshot["source_aliases"] = list(aliases.values_list("pk", "entity_id"))
+    aliases.update(entity=survivor)
+    known = set(SourceAlias.objects.values_list("normalized", flat=True))
+    known.add(normalize_name(survivor.name))
+    created = []
+    for name in Source.objects.filter(pk__in=other_ids).values_list("name", flat=True):
+        if normalize_name(name) not in known:
+            known.add(normalize_name(name))
+            created.append(SourceAlias.objects.create(entity=survivor, name=name).pk)
+    snapshot["created_source_aliases"] = created
+    snapshot["outlet_mentions"] = list(
+        SourceMention.objects.filter(source_id__in=[survivor.pk, *other_ids])
+        .values_list("article_id", flat=True)
+        .distinct()
+    )
+
+
+def _relink_outlet_mentions(article_ids):
+    """Link again the articles that named merged outlets (mentions follow the names)."""
+    from .linking import relink_articles
+
+    relink_articles(Article.objects.filter(pk__in=article_ids))
 
 
 def _merge_entities(survivor, others, snapshot):
@@ -239,6 +268,13 @@ def undo_merge(merge, *, user=None):
 
     if model is Source:
         _restore_foreign_keys(Article, "source_id", survivor.pk, snapshot["articles"])
+        SourceAlias.objects.filter(
+            pk__in=snapshot.get("created_source_aliases", []), entity=survivor
+        ).delete()
+        _restore_foreign_keys(
+            SourceAlias, "entity_id", survivor.pk, snapshot.get("source_aliases", [])
+        )
+        _relink_outlet_mentions(snapshot.get("outlet_mentions", []))
     else:
         _undo_entity_merge(survivor, snapshot)
 

@@ -77,6 +77,14 @@ class Source(models.Model):
     def get_absolute_url(self):
         return reverse("articles:source_detail", args=[self.slug])
 
+    @property
+    def is_outlet(self):
+        return self.kind in OUTLET_KINDS
+
+
+# Sources whose names the linker finds in articles' text ("according to Reuters").
+OUTLET_KINDS = (Source.Kind.NEWS_OUTLET, Source.Kind.BROADCASTER)
+
 
 class SourceFurniture(models.Model):
     """A paragraph or line that recurs across a source's articles: a standing
@@ -360,7 +368,6 @@ class Actor(Entity):
         ORGANISATION = "organisation", "Organisation"
         STATE = "state", "State"
         ARMED_FORCE = "armed_force", "Armed force or unit"
-        MEDIA = "media", "Media"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
     description = models.CharField(max_length=500, blank=True)
@@ -464,6 +471,61 @@ class LocationAlias(Alias):
         verbose_name_plural = "location aliases"
 
 
+class SourceAlias(Alias):
+    """Another name of a source: how articles cite an outlet ("NYT", "Reuters")."""
+
+    entity = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(Alias.Meta):
+        verbose_name = "source alias"
+        verbose_name_plural = "source aliases"
+
+
+class NonMention(models.Model):
+    """A longer proper name that contains one of an entity's names without
+    being a mention of it: "Geneva Conventions" is not Geneva, "Moscow Times"
+    is not Moscow.  Where the phrase occurs, the linker skips the entity (other
+    names inside the phrase still link)."""
+
+    phrase = models.CharField(max_length=200)
+    normalized = models.CharField(max_length=200, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return self.phrase
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_name(self.phrase)
+        super().save(*args, **kwargs)
+
+
+class ActorNonMention(NonMention):
+    entity = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="non_mentions")
+
+    class Meta(NonMention.Meta):
+        verbose_name = "not-a-mention phrase"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "normalized"], name="actor_non_mention_unique"
+            )
+        ]
+
+
+class LocationNonMention(NonMention):
+    entity = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="non_mentions")
+
+    class Meta(NonMention.Meta):
+        verbose_name = "not-a-mention phrase"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "normalized"], name="location_non_mention_unique"
+            )
+        ]
+
+
 class Mention(models.Model):
     count = models.PositiveIntegerField(default=1)
 
@@ -500,6 +562,34 @@ class LocationMention(Mention):
         return f"{self.location} in {self.article} ×{self.count}"
 
 
+class SourceMention(Mention):
+    """An outlet named in an article's text ("according to Reuters"), apart from
+    the article's own source."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_mentions")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="mentioned_in")
+
+    class Meta(Mention.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["article", "source"], name="source_mention_unique")
+        ]
+        indexes = [models.Index(fields=["source", "article"], name="source_mention_source")]
+
+    def __str__(self):
+        return f"{self.source} in {self.article} ×{self.count}"
+
+
+class MovedActor(models.Model):
+    """The public slug of a media outlet that was an actor and is now a source:
+    its old actor page redirects to the source's."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"{self.slug} → {self.source}"
+
+
 class Suggestion(models.Model):
     """A name the import found that looks like an entity but is not in the
     gazetteer, kept for an editor to accept, alias or dismiss."""
@@ -525,6 +615,19 @@ class Suggestion(models.Model):
     examples = models.JSONField(
         default=list, blank=True, help_text='[{"article": slug, "sentence": ...}]'
     )
+    # The evidence the score weighs (see articles.importing.suggestions.evidence_score).
+    score = models.FloatField(default=0, db_index=True)
+    source_count = models.PositiveIntegerField("sources", default=0)
+    mid_sentence_count = models.PositiveIntegerField(default=0)
+    context_count = models.PositiveIntegerField(default=0)
+    lowercase_article_count = models.PositiveIntegerField(default=0)
+    forms = models.JSONField(default=dict, blank=True, help_text="{form as written: mentions}")
+    source_articles = models.JSONField(default=dict, blank=True, help_text="{source id: articles}")
+    archive_author = models.BooleanField(
+        "author in the archive",
+        default=False,
+        help_text="The name of an author of the archive's own articles.",
+    )
     actor = models.ForeignKey(
         Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -535,13 +638,15 @@ class Suggestion(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-mention_count", "name"]
+        ordering = ["-score", "-mention_count", "name"]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.normalized = normalize_name(self.name)
+        from .importing.suggestions import suggestion_key
+
+        self.normalized = suggestion_key(self.name)
         super().save(*args, **kwargs)
 
 

@@ -3,13 +3,14 @@ page queries are ``articles.browsing``.  A page with a bad parameter still
 renders, says what was wrong and answers 400."""
 
 from django.conf import settings
-from django.http import QueryDict
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 
 from . import browsing
 from .article_layout import article_layout
 from .merging import redirect_merged_or_404
-from .models import Actor, Alias, Article, Location, Source
+from .models import Actor, Alias, Article, Location, MovedActor, Source, SourceMention
 from .pagination import InOrder, paginate, parse_page_number
 from .search import search_articles
 from .search.highlight import marked_html
@@ -18,6 +19,7 @@ from .stories import alternates, fold_results, story_of
 HOME_NEWEST = 10
 HOME_ENTITIES = 12
 INDEX_PAGE_SIZE = 100
+NAMED_IN_SHOWN = 10  # articles of other sources naming an outlet, on its page
 
 
 def home(request):
@@ -61,6 +63,9 @@ def article_detail(request, slug):
         "captions": _captions(article),
         "story": story_of(article),
         "alternates": alternates(request, article),
+        "outlet_mentions": article.source_mentions.select_related("source").order_by(
+            "-count", "source__name"
+        ),
         **_highlighting(request, article),
     }
     return render(request, "articles/article_detail.html", context)
@@ -186,7 +191,11 @@ def _aliases(entity):
 
 def actor_detail(request, slug):
     actor = Actor.objects.filter(slug=slug).first()
-    if actor is None:  # Admin: a merged-away record's slug redirects (articles.merging).
+    if actor is None:
+        moved = MovedActor.objects.select_related("source").filter(slug=slug).first()
+        if moved is not None:  # a media outlet that was an actor is a source now
+            return HttpResponsePermanentRedirect(moved.source.get_absolute_url())
+        # Admin: a merged-away record's slug redirects (articles.merging).
         return redirect_merged_or_404(Actor, slug)
     shown, inflected = _aliases(actor)
     return _entity_page(
@@ -220,14 +229,28 @@ def source_detail(request, slug):
     source = Source.objects.filter(slug=slug).first()
     if source is None:  # Admin: a merged-away record's slug redirects (articles.merging).
         return redirect_merged_or_404(Source, slug)
-    return _entity_page(request, source, "articles/source_detail.html", {"filter_name": "source"})
+    # The articles of other sources that name this outlet, newest first.
+    named_in = (
+        browsing.published_articles()
+        .filter(source_mentions__source=source)
+        .exclude(source=source)
+        .select_related("source")
+        .newest_first()
+    )
+    extra = {
+        "filter_name": "source",
+        "named_in": named_in[:NAMED_IN_SHOWN],
+        "named_in_count": named_in.count(),
+    }
+    return _entity_page(request, source, "articles/source_detail.html", extra)
 
 
-def _index(request, model, template, relation, title):
-    kinds = browsing.kind_counts(model)
+def _index(request, model, template, relation, title, queryset=None):
+    queryset = model.objects.all() if queryset is None else queryset
+    kinds = browsing.kind_counts(model, queryset)
     kind = request.GET.get("kind", "")
     problems = []
-    entities = browsing.with_article_counts(model.objects.all(), relation)
+    entities = browsing.with_article_counts(queryset, relation)
     if kind:
         if kind in dict(model.Kind.choices):
             entities = entities.filter(kind=kind)
@@ -265,4 +288,9 @@ def location_list(request):
 
 
 def source_list(request):
-    return _index(request, Source, "articles/entity_list.html", "articles", "Sources")
+    # Outlets the gazetteer knows are listed once the archive has or names them.
+    present = Source.objects.filter(
+        Exists(Article.objects.filter(source=OuterRef("pk")))
+        | Exists(SourceMention.objects.filter(source=OuterRef("pk")))
+    )
+    return _index(request, Source, "articles/entity_list.html", "articles", "Sources", present)

@@ -65,10 +65,14 @@ def write_into_database(count, *, seed=1, batch_size=1000, workers=None, progres
     locations = dict(Location.objects.values_list("slug", "pk"))
     if not actors or not locations:
         raise ValueError("--into-database needs the gazetteer: run load_gazetteer first.")
+    # A publisher may be one of the gazetteer's outlets already, under its own slug.
     sources = {
-        name: Source.objects.get_or_create(
-            slug=slugify(name), defaults={"name": name, "homepage": f"https://{domain}/"}
-        )[0].pk
+        name: (
+            Source.objects.filter(name=name).first()
+            or Source.objects.get_or_create(
+                slug=slugify(name), defaults={"name": name, "homepage": f"https://{domain}/"}
+            )[0]
+        ).pk
         for name, domain in SOURCES
     }
     batches = [

@@ -11,16 +11,21 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..curation import name_clash, relink_entity, sync_name_alias
+from ..linking import WORD, cyrillic_inflections
 from ..merging import MergeError, merge_records
 from ..models import (
+    OUTLET_KINDS,
     Actor,
     ActorAlias,
     ActorMention,
+    ActorNonMention,
     Article,
     Location,
     LocationAlias,
     LocationMention,
+    LocationNonMention,
     Source,
+    SourceAlias,
     normalize_name,
 )
 from .base import FORMFIELD_OVERRIDES, ArchiveAdminMedia, count_of
@@ -60,6 +65,76 @@ class ActorAliasInline(AliasInline):
 
 class LocationAliasInline(AliasInline):
     model = LocationAlias
+
+
+class SourceAliasInline(AliasInline):
+    model = SourceAlias
+    verbose_name_plural = (
+        "other names (a news outlet or broadcaster is linked wherever an article names it)"
+    )
+
+
+class NonMentionFormSet(BaseInlineFormSet):
+    """A not-a-mention phrase must contain one of the record's names (as
+    written in this form, aliases included) and be longer than it."""
+
+    def clean(self):
+        super().clean()
+        names = {normalize_name(self.instance.name)} if self.instance.name else set()
+        if self.instance.pk:
+            names |= set(self.instance.aliases.values_list("normalized", flat=True))
+        for key, value in self.data.items():  # the names given in the same form
+            if key.startswith("aliases-") and key.endswith("-name") and value.strip():
+                names.add(normalize_name(value))
+        words_of_names = [tuple(WORD.findall(name)) for name in names]
+        forms_of_names = {
+            (form,)
+            for words in words_of_names
+            if len(words) == 1
+            for form in cyrillic_inflections(words[0])
+        }
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not data.get("phrase"):
+                continue
+            phrase = tuple(WORD.findall(normalize_name(data["phrase"])))
+            if phrase in seen:
+                form.add_error("phrase", "This phrase is given twice.")
+            seen.add(phrase)
+            inside = [
+                words
+                for words in [*words_of_names, *forms_of_names]
+                if words and _contains(phrase, words)
+            ]
+            if not inside:
+                form.add_error("phrase", "The phrase must contain one of this record's names.")
+            elif all(len(words) >= len(phrase) for words in inside):
+                form.add_error(
+                    "phrase", "The phrase is a name of this record: it needs more words."
+                )
+
+
+def _contains(phrase, words):
+    return any(phrase[i : i + len(words)] == words for i in range(len(phrase) - len(words) + 1))
+
+
+class NonMentionInline(admin.TabularInline):
+    formset = NonMentionFormSet
+    extra = 1
+    fields = ["phrase"]
+    verbose_name_plural = (
+        "not a mention: longer names that contain this record's name but are not about it "
+        "(“Geneva Conventions” for Geneva); the articles concerned are re-linked on save"
+    )
+
+
+class ActorNonMentionInline(NonMentionInline):
+    model = ActorNonMention
+
+
+class LocationNonMentionInline(NonMentionInline):
+    model = LocationNonMention
 
 
 class EntityForm(forms.ModelForm):
@@ -206,8 +281,13 @@ class EntityAdmin(CuratedAdmin):
     def _names(entity):
         return set(entity.aliases.values_list("name", "case_sensitive")) if entity.pk else set()
 
+    @staticmethod
+    def _phrases(entity):
+        return set(entity.non_mentions.values_list("phrase", flat=True)) if entity.pk else set()
+
     def save_model(self, request, obj, form, change):
         obj._names_before = self._names(obj)
+        obj._phrases_before = self._phrases(obj)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -215,10 +295,13 @@ class EntityAdmin(CuratedAdmin):
         entity = form.instance
         sync_name_alias(entity)
         after = self._names(entity)
-        if after != entity._names_before:
+        phrases = self._phrases(entity) ^ entity._phrases_before
+        if after != entity._names_before or phrases:
             gained = [name for name, _ in after - entity._names_before]
-            relinked = relink_entity(entity, gained)
-            self.message_user(request, f"Names changed: re-linked {relinked} article(s).")
+            # An article containing a phrase added or taken away may link differently.
+            relinked = relink_entity(entity, [*gained, *phrases])
+            what = "Names" if after != entity._names_before else "Not-a-mention phrases"
+            self.message_user(request, f"{what} changed: re-linked {relinked} article(s).")
 
 
 @admin.register(Actor)
@@ -226,7 +309,7 @@ class ActorAdmin(EntityAdmin):
     count_model, count_field, article_filter = ActorMention, "actor", "actors"
     list_display = ["name", "kind", "other_names", "articles_link"]
     fields = ["name", "kind", "description"]
-    inlines = [ActorAliasInline]
+    inlines = [ActorAliasInline, ActorNonMentionInline]
 
 
 @admin.register(Location)
@@ -236,7 +319,7 @@ class LocationAdmin(EntityAdmin):
     list_select_related = ["parent"]
     fields = ["name", "kind", "parent", "latitude", "longitude"]
     autocomplete_fields = ["parent"]
-    inlines = [LocationAliasInline]
+    inlines = [LocationAliasInline, LocationNonMentionInline]
 
 
 @admin.register(Source)
@@ -245,5 +328,30 @@ class SourceAdmin(RecleaningSourceMixin, CuratedAdmin):
     inlines = [SourceFurnitureInline]
     list_display = ["name", "kind", "country", "language", "articles_link"]
     list_filter = ["kind", "language"]
-    search_fields = ["name", "homepage"]
+    search_fields = ["name", "homepage", "aliases__name"]
     fields = ["name", "kind", "homepage", "country", "language"]
+    inlines = [SourceAliasInline]
+
+    # A change of an outlet's names or kind re-links the articles that name it.
+
+    @staticmethod
+    def _linked_as(source):
+        if not source.pk:
+            return set(), None
+        saved = Source.objects.filter(pk=source.pk).values_list("name", "kind").first()
+        names = set(source.aliases.values_list("name", "case_sensitive"))
+        return names | {(saved[0], False)}, saved[1] in OUTLET_KINDS
+
+    def save_model(self, request, obj, form, change):
+        obj._linked_before = self._linked_as(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        source = form.instance
+        before_names, was_outlet = source._linked_before
+        after_names, is_outlet = self._linked_as(source)
+        if (after_names != before_names or was_outlet != is_outlet) and (was_outlet or is_outlet):
+            names = [name for name, _ in after_names | before_names]
+            relinked = relink_entity(source, names)
+            self.message_user(request, f"Names changed: re-linked {relinked} article(s).")

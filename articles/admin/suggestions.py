@@ -74,13 +74,35 @@ class SuggestionForm(forms.ModelForm):
 @admin.register(Suggestion)
 class SuggestionAdmin(ArchiveAdminMedia, admin.ModelAdmin):
     form = SuggestionForm
-    list_display = ["name", "kind", "mention_count", "article_count", "status", "linked_to"]
-    list_filter = ["status", "kind"]
+    list_display = [
+        "name",
+        "kind",
+        "score",
+        "article_count",
+        "source_count",
+        "mention_count",
+        "author_mark",
+        "status",
+        "linked_to",
+    ]
+    list_filter = ["status", "kind", "archive_author"]
+    ordering = ["-score", "-mention_count", "name"]
     list_select_related = ["actor", "location"]
     search_fields = ["name"]
     actions = ["dismiss"]
     autocomplete_fields = ["actor", "location"]
-    readonly_fields = ["name", "kind", "status", "mention_count", "article_count", "example_list"]
+    readonly_fields = [
+        "name",
+        "kind",
+        "status",
+        "score",
+        "mention_count",
+        "article_count",
+        "source_count",
+        "evidence",
+        "archive_author",
+        "example_list",
+    ]
     fieldsets = [
         (
             "Found by the import",
@@ -89,10 +111,18 @@ class SuggestionAdmin(ArchiveAdminMedia, admin.ModelAdmin):
                     "name",
                     "kind",
                     "status",
+                    "score",
                     "mention_count",
                     "article_count",
+                    "source_count",
+                    "evidence",
+                    "archive_author",
                     "example_list",
-                ]
+                ],
+                "description": "Suggestions are ranked by their evidence: articles and, more, "
+                "distinct sources using the name, mentions in mid-sentence and with a cue "
+                "(“in …”, “President …”, “… said”), several forms; less when the name is also "
+                "written in lower case. Authors of the archive's articles rank last.",
             },
         ),
         (
@@ -111,6 +141,26 @@ class SuggestionAdmin(ArchiveAdminMedia, admin.ModelAdmin):
     @admin.display(description="linked to")
     def linked_to(self, suggestion):
         return suggestion.actor or suggestion.location or "—"
+
+    @admin.display(description="author", boolean=True, ordering="archive_author")
+    def author_mark(self, suggestion):
+        return suggestion.archive_author
+
+    @admin.display(description="evidence")
+    def evidence(self, suggestion):
+        forms = ", ".join(
+            f"{form} ×{n}"
+            for form, n in sorted((suggestion.forms or {}).items(), key=lambda item: -item[1])
+        )
+        return format_html(
+            "{} of {} mention(s) mid-sentence, {} with a cue; also in lower case in {} "
+            "article(s); forms: {}",
+            suggestion.mid_sentence_count,
+            suggestion.mention_count,
+            suggestion.context_count,
+            suggestion.lowercase_article_count,
+            forms or "—",
+        )
 
     @admin.display(description="where it was found")
     def example_list(self, suggestion):

@@ -173,11 +173,11 @@ def reclean_articles(source_ids=None, *, everything=False, chunk_size=500):
             chunk.append(row)
             if len(chunk) >= chunk_size:
                 book = book or SuggestionBook(Gazetteer.from_database())
-                text_changed += _reclean_chunk(chunk, entries, digest, report, book)
+                text_changed += _reclean_chunk(chunk, source_id, entries, digest, report, book)
                 chunk = []
         if chunk:
             book = book or SuggestionBook(Gazetteer.from_database())
-            text_changed += _reclean_chunk(chunk, entries, digest, report, book)
+            text_changed += _reclean_chunk(chunk, source_id, entries, digest, report, book)
     if text_changed:
         report.relinked = relink(Article.objects.filter(pk__in=IdList(text_changed)))[1]
     return report
@@ -218,7 +218,7 @@ def reclean_article(row, entries, digest):
     return changes
 
 
-def _reclean_chunk(rows, entries, digest, report, book):
+def _reclean_chunk(rows, source_id, entries, digest, report, book):
     """Write a chunk's changes; returns the ids of the articles whose text changed."""
     report.read += len(rows)
     updates, text_changed, dropped = [], [], []
@@ -233,8 +233,9 @@ def _reclean_chunk(rows, entries, digest, report, book):
             article.content_hash = Article.hash_content(title, article.body)
             article.word_count = len(article.body.split())
             fields |= {"content_hash", "word_count"}
-            book.add(slug, suggestion_text(title, lede, body), sign=-1)
-            book.add(slug, suggestion_text(title, article.lede, article.body))
+            evidence = {"source_id": source_id, "authors": row[6]}
+            book.add(slug, suggestion_text(title, lede, body), sign=-1, **evidence)
+            book.add(slug, suggestion_text(title, article.lede, article.body), **evidence)
             dropped.append(slug)
             text_changed.append(pk)
         if len(changes) > 1:

@@ -35,11 +35,13 @@ _validate_url = URLValidator(schemes=["http", "https"])
 
 @dataclass
 class Analysis:
-    """What the gazetteer finds in an article: mention counts by entity id, and
-    the candidate names it does not know (see :mod:`.suggestions`)."""
+    """What the gazetteer finds in an article: mention counts by entity id
+    (outlets by source id), and the candidate names it does not know (see
+    :mod:`.suggestions`)."""
 
     actors: dict
     locations: dict
+    sources: dict
     candidates: dict
 
 
@@ -48,7 +50,8 @@ def analyse(prepared, gazetteer):
     text = article_text(prepared)
     scan = gazetteer.scan(text)
     read = len(prepared.lede) + 1 + len(prepared.body)  # the lede and body: see article_text
-    return Analysis(scan.actors, scan.locations, find_candidates(scan, text, read))
+    candidates = find_candidates(scan, text, read)
+    return Analysis(scan.actors, scan.locations, scan.sources, candidates)
 
 
 class RecordError(ValueError):

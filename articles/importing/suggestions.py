@@ -9,19 +9,33 @@ no evidence of a name and is skipped.  Parts of a run that the gazetteer
 already knows are cut out, so "Russian President Vladimir Putin" suggests
 nothing and "Senior fellow Charles Kupchan" suggests "Charles Kupchan".
 
+Not every capitalised run is worth an editor's time, so some are left out:
+runs on a line that reads as a heading (a short paragraph of its own without
+sentence punctuation), units, time zones, calendar words and generic words
+that are capitalised in a name without being one ("City", "Axis", "West").
+The possessive ("Zaluzhnyi's") and the case endings of Ukrainian and Russian
+words are folded into one suggestion (:func:`suggestion_key`), which shows
+its commonest form.  Each suggestion gets a score from its evidence
+(:func:`evidence_score`) and editors see the best first; the names of the
+archive's own authors are kept but marked and ranked last.
+
 Counts are kept up to date as articles are imported, in the same transaction
 as the articles (:class:`SuggestionBook`), so an interrupted import leaves
 them consistent; :func:`recompute_suggestions` recounts them from the whole
 archive after editors change the gazetteer.
 """
 
+import bisect
 import itertools
 import json
+import math
+import re
+from collections import Counter
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..linking import Gazetteer
+from ..linking import CYRILLIC_WORD, Gazetteer
 from ..models import Article, Suggestion, normalize_name
 
 EXAMPLES = 3  # example sentences kept per suggestion
@@ -51,7 +65,7 @@ TITLES = _words(
     general gen lieutenant colonel col major maj captain capt commander admiral marshal
     sergeant army navy senator governor mayor chief head former acting senior junior
     spokesperson spokesman spokeswoman ambassador envoy chairman chairwoman director
-    dictator leader
+    dictator leader chancellor
     pope patriarch king queen prince princess st saint"""
 )
 DEMONYMS = _words(
@@ -65,7 +79,20 @@ DEMONYMS = _words(
 )
 COMMON_CAPITALISED = _words(
     """january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday god internet covid"""
+    monday tuesday wednesday thursday friday saturday sunday god internet covid
+    day days week weeks month months year years weekend
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
+    am pm"""
+)
+TIME_ZONES = _words("et est edt gmt utc cet cest eet eest msk bst pt pst pdt ct cst cdt mt")
+UNITS = _words("""km mm cm kg kt mw gw kw kwh mwh gwh twh bn mln usd eur uah rub hp mph kph""")
+# Words capitalised inside names ("Southern Axis", "New York City") that name
+# nothing on their own.
+GENERIC = _words(
+    """city cities town towns village villages convention conventions axis axes oblast oblasts
+    raion raions region regions direction directions front fronts sector sectors west east
+    north south mod ministry government parliament forces troops military state states
+    republic federation"""
 )
 ACTOR_HEADS = _words(
     """ministry council service services institute agency forces force army brigade battalion
@@ -85,14 +112,22 @@ SPEECH_VERBS = _words(
 PLACE_PREPOSITIONS = _words("in near outside towards toward into around across at")
 
 
-def _stop(word, *, at_start):
+# Single words that are no name on their own: a head noun without the words
+# that make it a name ("Office", "Council", "Sea") is one of these too.
+_LEFT_OUT = TIME_ZONES | UNITS | GENERIC | ACTOR_HEADS | PLACE_HEADS | TITLES
+
+
+def _stop(word, *, at_start, lowercase=frozenset()):
+    """Whether ``word`` is trimmed from the edge of a run: capitalised for
+    another reason than being part of a name.  ``lowercase``: the words the
+    text also uses in lower case; opening a sentence, such a word is common."""
     folded = word.casefold()
     return (
         folded in TITLES
         or folded in DEMONYMS
         or folded in CONNECTORS
         or folded in COMMON_CAPITALISED
-        or (at_start and folded in SENTENCE_OPENERS)
+        or (at_start and (folded in SENTENCE_OPENERS or folded in lowercase))
     )
 
 
@@ -113,8 +148,9 @@ def _opens_sentence(separator, first):
 def _runs(scan, limit):
     """Runs of capitalised words that the gazetteer did not take, with
     connectors inside ("Council on Foreign Relations"), as
-    ``(words, opens a sentence, word before, word after, start, end)`` with
-    character offsets; runs starting at or after ``limit`` are left out."""
+    ``(words, opens a sentence, word before, word after, start, end, index of
+    the last word)`` with character offsets; runs starting at or after
+    ``limit`` are left out."""
     pieces, taken = scan.pieces, scan.taken
     words = pieces[1::2]
     ends = list(itertools.accumulate(map(len, pieces)))
@@ -165,6 +201,7 @@ def _runs(scan, limit):
             words[last + 1].lower() if last + 1 < len(words) else "",
             ends[2 * first],
             ends[2 * last + 1],
+            first + len(run) - 1,
         )
 
 
@@ -176,41 +213,128 @@ def _sentence_around(text, start, end):
     return sentence[:SENTENCE_CHARS]
 
 
-def _trim(words, at_start):
+def _trim(words, at_start, lowercase):
     start, end = 0, len(words)
-    while start < end and _stop(words[start], at_start=at_start and start == 0):
+    while start < end and _stop(
+        words[start], at_start=at_start and start == 0, lowercase=lowercase
+    ):
         start += 1
     while end > start and _stop(words[end - 1], at_start=False):
         end -= 1
     return start, end
 
 
+HEADING_WORDS = 12  # a heading is a line of at most this many words…
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")  # …that does not end as a sentence does
+
+
+def _heading_lines(text):
+    """``(line starts, heading flags)`` of the lines of ``text``: a heading
+    stands alone as a short line without sentence punctuation at its end."""
+    starts, flags, position = [], [], 0
+    for line in text.split("\n"):
+        starts.append(position)
+        words = line.split()
+        flags.append(0 < len(words) <= HEADING_WORDS and not _SENTENCE_END.search(line))
+        position += len(line) + 1
+    return starts, flags
+
+
+def _stem(word):
+    """A Ukrainian or Russian word without its case ending ("Залужного" and
+    "Залужний" give one stem); other words unchanged."""
+    if len(word) < 5 or not CYRILLIC_WORD.fullmatch(word):
+        return word
+    for ending in _CASE_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+_CASE_ENDINGS = sorted(
+    {
+        *"аяоеєиіїуюьйы",
+        *_words("ого ому им ім ий ый ым ом ою ей ею єю ові ем ём ій ої ах ях ами ями"),
+        *_words("ського ському ським ськім ський ская ский ского скому ским ском"),
+    },
+    key=len,
+    reverse=True,
+)
+
+
+def suggestion_key(name):
+    """What one suggestion is filed under: the name normalized, without a
+    possessive, its Ukrainian and Russian words without their case endings."""
+    normalized = normalize_name(name)
+    if normalized.endswith(("'s", "'")):
+        normalized = normalized.removesuffix("s").removesuffix("'").rstrip()
+    return " ".join(_stem(word) for word in normalized.split())
+
+
+# An entry of find_candidates: [commonest form, mentions, example sentence,
+# actor votes, place votes, mentions mid-sentence, mentions with a context
+# cue, {form: mentions}, also in lower case in the text].
+NAME, MENTIONS, SENTENCE, ACTOR_VOTES, PLACE_VOTES, MID, CUED, FORMS, LOWER = range(9)
+
+
 def find_candidates(scan, text, limit=None):
     """Candidate names in ``text`` (up to ``limit`` characters) given its
-    :class:`~articles.linking.Scan`, as
-    ``{normalized: [name, count, sentence, actor votes, location votes]}``."""
+    :class:`~articles.linking.Scan`, as ``{key: entry}`` (see the fields
+    above), keyed by :func:`suggestion_key`."""
     found = {}
     limit = len(text) if limit is None else limit
-    for run, opens, before, after, run_start, run_end in _runs(scan, limit):
-        start, end = _trim(run, opens)
+    lowercase = {word for word in scan.pieces[1::2] if word.islower()}
+    line_starts, headings = _heading_lines(text)
+    for run, opens, before, after, run_start, run_end, last in _runs(scan, limit):
+        if headings[bisect.bisect_right(line_starts, run_start) - 1]:
+            continue
+        start, end = _trim(run, opens, lowercase)
         words = run[start:end]
         if not words or len(words) > MAX_WORDS:
             continue
-        if len(words) == 1 and not _plausible_single(words[0], opens and start == 0):
+        first_in_sentence = opens and start == 0
+        if len(words) == 1 and (
+            not _plausible_single(words[0], first_in_sentence)
+            or (end < len(run) and run[end].casefold() in TITLES)  # "Federal Chancellor"
+            or (end == len(run) and _part_of_a_known_name(scan, last))
+        ):
             continue
         name = " ".join(words)
-        key = normalize_name(name)
+        key = suggestion_key(name)
         entry = found.get(key)
         if entry is None:
-            entry = found[key] = [name, 0, _sentence_around(text, run_start, run_end), 0, 0]
-        entry[1] += 1
-        last = words[-1].casefold()
+            sentence = _sentence_around(text, run_start, run_end)
+            in_lower_case = len(words) == 1 and words[0].casefold() in lowercase
+            entry = found[key] = [name, 0, sentence, 0, 0, 0, 0, Counter(), in_lower_case]
+        entry[MENTIONS] += 1
+        entry[FORMS][name] += 1
+        if not first_in_sentence:
+            entry[MID] += 1
+        last = (run[end] if end < len(run) else words[-1]).casefold()
         titled = start > 0 and run[start - 1].casefold() in TITLES
         if titled or last in ACTOR_HEADS or (end == len(run) and after in SPEECH_VERBS):
-            entry[3] += 1
+            entry[ACTOR_VOTES] += 1
+            entry[CUED] += 1
         elif last in PLACE_HEADS or (before in PLACE_PREPOSITIONS and start == 0):
-            entry[4] += 1
+            entry[PLACE_VOTES] += 1
+            entry[CUED] += 1
     return found
+
+
+def _part_of_a_known_name(scan, last):
+    """Whether the word at ``last`` belongs to a longer name around a name the
+    gazetteer knows: it qualifies it ("Nazi Germany") or heads it ("Hero of
+    Ukraine")."""
+    words, taken = scan.pieces[1::2], scan.taken
+    following = last + 1
+    if following in taken and scan.pieces[2 * following] == " ":
+        return True
+    if words[following : following + 1] == ["of"]:
+        after_of = (
+            following + 2 if words[following + 1 : following + 2] == ["the"] else following + 1
+        )
+        return after_of in taken
+    return False
 
 
 def _plausible_single(word, first_in_sentence):
@@ -219,9 +343,32 @@ def _plausible_single(word, first_in_sentence):
     if first_in_sentence or len(word) < 2 or (len(word) < 3 and not word.isupper()):
         return False
     folded = word.casefold()
-    if folded in SENTENCE_OPENERS or folded in COMMON_CAPITALISED:
+    if folded in SENTENCE_OPENERS or folded in COMMON_CAPITALISED or folded in _LEFT_OUT:
+        return False
+    if folded.removesuffix("s") in DEMONYMS:  # "Americans"
         return False
     return not folded.endswith(("ian", "ians", "ean", "eans", "ese", "ish", "ists", "ism"))
+
+
+def evidence_score(
+    *, articles, mentions, sources, mid_sentence, context, lowercase_articles, forms, author
+):
+    """How likely a suggestion is a real name, from its evidence: it grows with
+    the articles and, faster, the distinct sources that use it; it shrinks
+    when the name mostly opens sentences, seldom comes with a cue ("in …",
+    "President …", "… said") or is also written in lower case in the same
+    articles; several forms (inflections, possessives) add to it.  An author
+    of the archive's own articles ranks last."""
+    if articles <= 0 or mentions <= 0:
+        return 0.0
+    score = math.log2(1 + articles) * (1 + math.log2(max(sources, 1)))
+    score *= 0.2 + 0.8 * min(mid_sentence / mentions, 1)
+    score *= 1 + min(context / mentions, 1)
+    score *= 1 + 0.25 * min(max(forms - 1, 0), 4)
+    score *= 1 - 0.8 * min(lowercase_articles / articles, 1)
+    if author:
+        score *= 0.01
+    return round(score, 4)
 
 
 def _kind(actor_votes, location_votes):
@@ -243,93 +390,191 @@ class SuggestionBook:
 
     def __init__(self, gazetteer):
         self.gazetteer = gazetteer
-        self.entries = {}  # normalized -> [name, mentions, articles, examples, actor, location]
+        self.entries = {}  # key -> _Delta
         self.names = 0
+        self._authors = None  # suggestion keys of the archive's authors, read on first flush
+        self._new_authors = set()
 
-    def add(self, slug, text, sign=1, *, scan=None, limit=None):
+    def add(self, slug, text, sign=1, *, scan=None, limit=None, source_id=None, authors=()):
         """Count the candidates of one article's text (``sign=-1`` takes an old
         text away).  ``scan``: the gazetteer's scan of ``text`` when the caller
         has it already; ``limit``: how much of the text to read."""
         if scan is None:
             scan = self.gazetteer.scan(text)
-        self.add_found(slug, find_candidates(scan, text, limit), sign)
+        found = find_candidates(scan, text, limit)
+        self.add_found(slug, found, sign, source_id=source_id, authors=authors)
 
-    def add_found(self, slug, found, sign=1):
-        """Count candidates already found (see :func:`find_candidates`)."""
-        for key, (name, count, sentence, actor, location) in found.items():
-            entry = self.entries.get(key)
-            if entry is None:
-                entry = self.entries[key] = [name, 0, 0, [], 0, 0]
-            entry[1] += sign * count
-            entry[2] += sign
-            if sign > 0 and len(entry[3]) < EXAMPLES:
-                entry[3].append({"article": slug, "sentence": sentence})
-            entry[4] += sign * actor
-            entry[5] += sign * location
+    def add_found(self, slug, found, sign=1, *, source_id=None, authors=()):
+        """Count candidates already found (see :func:`find_candidates`) in an
+        article of ``source_id`` by ``authors``."""
+        self._new_authors.update(suggestion_key(author) for author in authors or ())
+        for key, entry in found.items():
+            delta = self.entries.get(key)
+            if delta is None:
+                delta = self.entries[key] = _Delta(entry[NAME])
+            delta.add(entry, sign, slug, source_id)
+
+    def _archive_authors(self):
+        if self._authors is None:
+            self._authors = {
+                suggestion_key(author)
+                for authors in Article.objects.exclude(authors=[])
+                .values_list("authors", flat=True)
+                .iterator(chunk_size=2000)
+                for author in authors or ()
+                if isinstance(author, str)
+            }
+        self._authors |= self._new_authors
+        self._new_authors = set()
+        return self._authors
 
     def flush(self, dropped_slugs=()):
         """Write the counted deltas; call inside the batch's transaction.
         ``dropped_slugs``: articles whose old examples no longer hold."""
         if not self.entries:
             return 0
+        authors = self._archive_authors()
         keys = list(self.entries)
         now = timezone.now()
         existing = {}
         for offset in range(0, len(keys), 2000):
             existing.update(
-                (row[0], row[1:])
+                (row["normalized"], row)
                 for row in Suggestion.objects.filter(normalized__in=keys[offset : offset + 2000])
                 .order_by()
-                .values_list("normalized", "pk", "article_count", "examples", "kind")
+                .values("normalized", "pk", "kind", "examples", *_TOTALS)
             )
         new, updates = [], []
         dropped = set(dropped_slugs)
-        for key, (name, mentions, articles, examples, actor, location) in self.entries.items():
-            if key in existing:
-                pk, article_count, old_examples, kind = existing[key]
-                merged = old_examples
-                if dropped or (article_count < EXAMPLES and examples):
-                    kept = [e for e in old_examples if e.get("article") not in dropped]
-                    seen = {e.get("article") for e in kept}
-                    merged = kept + [e for e in examples if e["article"] not in seen]
-                    merged = merged[:EXAMPLES]
-                if kind == Suggestion.Kind.UNKNOWN:
-                    kind = _kind(actor, location)
-                updates.append((mentions, articles, json.dumps(merged), kind, now, pk))
-            elif mentions > 0:
+        for key, delta in self.entries.items():
+            row = existing.get(key)
+            if row is None and delta.mentions <= 0:
+                continue
+            row = row or {
+                "pk": None,
+                "kind": Suggestion.Kind.UNKNOWN,
+                "examples": [],
+                **{field: {} if field in _JSON_TOTALS else 0 for field in _TOTALS},
+            }
+            totals = delta.applied_to(row)
+            examples = row["examples"]
+            if dropped or (row["article_count"] < EXAMPLES and delta.examples):
+                kept = [e for e in examples if e.get("article") not in dropped]
+                seen = {e.get("article") for e in kept}
+                examples = (kept + [e for e in delta.examples if e["article"] not in seen])[
+                    :EXAMPLES
+                ]
+            kind = row["kind"]
+            if kind == Suggestion.Kind.UNKNOWN:
+                kind = _kind(delta.actor_votes, delta.place_votes)
+            forms = totals["forms"]
+            totals["archive_author"] = key in authors
+            totals["score"] = evidence_score(
+                articles=totals["article_count"],
+                mentions=totals["mention_count"],
+                sources=totals["source_count"],
+                mid_sentence=totals["mid_sentence_count"],
+                context=totals["context_count"],
+                lowercase_articles=totals["lowercase_article_count"],
+                forms=len(forms),
+                author=totals["archive_author"],
+            )
+            name = max(forms, key=lambda form: (forms[form], -len(form)), default=delta.name)
+            if row["pk"] is None:
                 new.append(
                     Suggestion(
                         name=name[:200],
                         normalized=key[:200],
-                        kind=_kind(actor, location),
-                        mention_count=mentions,
-                        article_count=articles,
+                        kind=kind,
                         examples=examples,
+                        **totals,
                     )
                 )
+            else:
+                updates.append((row["pk"], name[:200], kind, examples, totals))
         if new:
             Suggestion.objects.bulk_create(new, batch_size=500)
         if updates:
-            table = connection.ops.quote_name(Suggestion._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {table} SET "
-                    "mention_count = CASE WHEN mention_count + %s > 0 THEN mention_count + %s "
-                    "ELSE 0 END, "
-                    "article_count = CASE WHEN article_count + %s > 0 THEN article_count + %s "
-                    "ELSE 0 END, "
-                    "examples = %s, kind = %s, updated = %s WHERE id = %s",
-                    [(m, m, a, a, ex, kind, now, pk) for m, a, ex, kind, now, pk in updates],
-                )
-            emptied = [pk for m, a, ex, kind, now, pk in updates if m < 0]
-            if emptied:
-                Suggestion.objects.filter(
-                    pk__in=emptied, mention_count=0, status=Suggestion.Status.PENDING
-                ).delete()
+            self._update(updates, now)
         self.names += len(new)
         touched = len(self.entries)
         self.entries = {}
         return touched
+
+    @staticmethod
+    def _update(updates, now):
+        fields = ["name", "kind", "examples", *_TOTALS, "archive_author", "score", "updated"]
+        table = connection.ops.quote_name(Suggestion._meta.db_table)
+        assignments = ", ".join(f"{connection.ops.quote_name(f)} = %s" for f in fields)
+        rows = []
+        for pk, name, kind, examples, totals in updates:
+            values = [name, kind, json.dumps(examples)]
+            values += [json.dumps(totals[f]) if f in _JSON_TOTALS else totals[f] for f in _TOTALS]
+            rows.append([*values, totals["archive_author"], totals["score"], now, pk])
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)
+        emptied = [pk for pk, _, _, _, totals in updates if totals["mention_count"] == 0]
+        if emptied:
+            Suggestion.objects.filter(
+                pk__in=emptied, mention_count=0, status=Suggestion.Status.PENDING
+            ).delete()
+
+
+_COUNTS = [
+    "mention_count",
+    "article_count",
+    "mid_sentence_count",
+    "context_count",
+    "lowercase_article_count",
+]
+_JSON_TOTALS = ["forms", "source_articles"]
+_TOTALS = [*_COUNTS, "source_count", *_JSON_TOTALS]
+
+
+class _Delta:
+    """What a batch adds to (or takes from) one suggestion."""
+
+    def __init__(self, name):
+        self.name = name
+        self.mentions = self.articles = self.mid = self.cued = self.lowercase = 0
+        self.actor_votes = self.place_votes = 0
+        self.forms = Counter()
+        self.sources = Counter()
+        self.examples = []
+
+    def add(self, entry, sign, slug, source_id):
+        self.mentions += sign * entry[MENTIONS]
+        self.articles += sign
+        self.mid += sign * entry[MID]
+        self.cued += sign * entry[CUED]
+        self.lowercase += sign * bool(entry[LOWER])
+        self.actor_votes += sign * entry[ACTOR_VOTES]
+        self.place_votes += sign * entry[PLACE_VOTES]
+        for form, n in entry[FORMS].items():
+            self.forms[form] += sign * n
+        if source_id is not None:
+            self.sources[str(source_id)] += sign
+        if sign > 0 and len(self.examples) < EXAMPLES:
+            self.examples.append({"article": slug, "sentence": entry[SENTENCE]})
+
+    def applied_to(self, row):
+        """The suggestion's totals once this delta is added to ``row``'s."""
+        deltas = [self.mentions, self.articles, self.mid, self.cued, self.lowercase]
+        totals = {
+            field: max(row[field] + delta, 0) for field, delta in zip(_COUNTS, deltas, strict=True)
+        }
+        totals["forms"] = _added(row["forms"], self.forms)
+        totals["source_articles"] = _added(row["source_articles"], self.sources)
+        totals["source_count"] = len(totals["source_articles"])
+        return totals
+
+
+def _added(stored, delta):
+    """``stored`` ({key: count}, as kept in JSON) plus ``delta``, without the
+    keys that fall to zero."""
+    total = Counter({key: n for key, n in (stored or {}).items() if isinstance(n, int)})
+    total.update(delta)
+    return {key: n for key, n in total.items() if n > 0}
 
 
 def recompute_suggestions(*, chunk_size=1000):
@@ -343,10 +588,21 @@ def recompute_suggestions(*, chunk_size=1000):
     """
     book = SuggestionBook(Gazetteer.from_database())
     with transaction.atomic():
-        Suggestion.objects.update(mention_count=0, article_count=0, examples=[])
-        rows = Article.objects.order_by("pk").values_list("slug", "title", "lede", "body")
-        for n, (slug, title, lede, body) in enumerate(rows.iterator(chunk_size=chunk_size), 1):
-            book.add(slug, suggestion_text(title, lede, body))
+        Suggestion.objects.update(
+            examples=[],
+            forms={},
+            source_articles={},
+            score=0,
+            **dict.fromkeys([*_COUNTS, "source_count"], 0),
+        )
+        rows = Article.objects.order_by("pk").values_list(
+            "slug", "title", "lede", "body", "source_id", "authors"
+        )
+        for n, (slug, title, lede, body, source_id, authors) in enumerate(
+            rows.iterator(chunk_size=chunk_size), 1
+        ):
+            text = suggestion_text(title, lede, body)
+            book.add(slug, text, source_id=source_id, authors=authors or ())
             if n % chunk_size == 0:
                 book.flush()
         book.flush()

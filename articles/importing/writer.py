@@ -19,7 +19,14 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..models import ActorMention, Article, ArticleSignature, IdList, LocationMention
+from ..models import (
+    ActorMention,
+    Article,
+    ArticleSignature,
+    IdList,
+    LocationMention,
+    SourceMention,
+)
 from ..search import get_engine
 from .records import analyse
 from .signatures import best_match
@@ -395,20 +402,28 @@ class BatchWriter:
             ids = [article.pk for article, _, _ in updated]
             ActorMention.objects.filter(article_id__in=ids).delete()
             LocationMention.objects.filter(article_id__in=ids).delete()
-        actor_rows, location_rows = [], []
+            SourceMention.objects.filter(article_id__in=ids).delete()
+        actor_rows, location_rows, source_rows = [], [], []
         for article, prepared in created + [(article, p) for article, _, p in updated]:
             analysis = prepared.analysis or analyse(prepared, self.gazetteer)
             actor_rows += [(article.pk, entity, n) for entity, n in analysis.actors.items()]
             location_rows += [(article.pk, entity, n) for entity, n in analysis.locations.items()]
-            self.book.add_found(article.slug, analysis.candidates)
+            source_rows += [(article.pk, source, n) for source, n in analysis.sources.items()]
+            self.book.add_found(
+                article.slug,
+                analysis.candidates,
+                source_id=article.source_id,
+                authors=article.authors,
+            )
         for model, entity, rows in (
             (ActorMention, "actor_id", actor_rows),
             (LocationMention, "location_id", location_rows),
+            (SourceMention, "source_id", source_rows),
         ):
             self.index.insert_rows(model._meta.db_table, ["article_id", entity, "count"], rows)
-        self.mentions += len(actor_rows) + len(location_rows)
+        self.mentions += len(actor_rows) + len(location_rows) + len(source_rows)
         for article, old_text, _ in updated:
-            self.book.add(article.slug, old_text, sign=-1)
+            self.book.add(article.slug, old_text, sign=-1, source_id=article.source_id)
         self.book.flush(dropped_slugs=[article.slug for article, _, _ in updated])
 
 

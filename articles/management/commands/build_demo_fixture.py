@@ -1,9 +1,10 @@
 """Write the demo archive as a Django fixture: ``make demo-fixture``.
 
 The fixture is what importing ``fixtures/corpus/`` into a fresh database with
-the gazetteer gives: sources, articles, their mentions, the suggestions, and
-the actors and locations the mentions reference (with their aliases and
-parent locations), with the primary keys a fresh database gives them.  Load it
+the gazetteer gives: sources (with their other names), articles, their
+mentions (of actors, places and outlets), the suggestions, and the actors and
+locations the mentions reference (with their aliases, not-a-mention phrases
+and parent locations), with the primary keys a fresh database gives them.  Load it
 into an empty database with ``manage.py loaddata demo``.
 
 Run it on a database that holds only that import (the make target builds a
@@ -23,11 +24,15 @@ from articles.models import (
     Actor,
     ActorAlias,
     ActorMention,
+    ActorNonMention,
     Article,
     Location,
     LocationAlias,
     LocationMention,
+    LocationNonMention,
     Source,
+    SourceAlias,
+    SourceMention,
     Suggestion,
 )
 
@@ -64,13 +69,17 @@ def demo_objects():
         suggestion.created = suggestion.updated = BUILT
     return [
         *Source.objects.order_by("pk"),
+        *SourceAlias.objects.order_by("pk"),
         *Actor.objects.filter(pk__in=actor_ids).order_by("pk"),
         *ActorAlias.objects.filter(entity_id__in=actor_ids).order_by("pk"),
+        *ActorNonMention.objects.filter(entity_id__in=actor_ids).order_by("pk"),
         *sorted(locations.values(), key=lambda location: (depth(location), location.pk)),
         *LocationAlias.objects.filter(entity_id__in=location_ids).order_by("pk"),
+        *LocationNonMention.objects.filter(entity_id__in=location_ids).order_by("pk"),
         *articles,
         *actor_mentions,
         *location_mentions,
+        *SourceMention.objects.order_by("pk"),
         *suggestions,
     ]
 

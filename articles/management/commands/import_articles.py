@@ -95,7 +95,7 @@ class Command(BaseCommand):
             f"  {report.translations:>9,} translations and {report.copies:,} near-copies grouped "
             "with their story",
             f"  {report.rejected_count:>9,} rejected",
-            f"  {report.mentions:>9,} actor and place links {would}written",
+            f"  {report.mentions:>9,} actor, place and outlet links {would}written",
             f"  {report.suggestions:>9,} new suggested names for the gazetteer",
         ]
         if report.sources_created:

@@ -5,7 +5,10 @@ from articles.gazetteer import GazetteerError, load_gazetteer
 
 
 class Command(BaseCommand):
-    help = "Load (or update) actors and locations with their aliases from a gazetteer JSON file."
+    help = (
+        "Load (or update) actors, locations and outlets with their aliases and not-a-mention "
+        "phrases from a gazetteer JSON file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,5 +25,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Gazetteer loaded: {stats.actors} actors, {stats.locations} locations, "
-            f"{stats.aliases} names."
+            f"{stats.sources} outlets, {stats.aliases} names, "
+            f"{stats.non_mentions} not-a-mention phrases."
         )

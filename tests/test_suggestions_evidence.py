@@ -1,0 +1,130 @@
+"""Suggestions worth an editor's time: what is left out, what is merged, and
+the order by evidence (see articles/importing/suggestions.py).  The texts are
+hand-written; every name in them is made up."""
+
+import json
+
+import pytest
+
+from articles.curation import accept_suggestion, create_entity
+from articles.importing import import_paths
+from articles.importing.suggestions import recompute_suggestions, suggestion_key
+from articles.models import Actor, Suggestion
+
+pytestmark = pytest.mark.django_db
+
+RECORDS = [
+    {
+        "source": "Northern Ledger",
+        "authors": ["Halyna Dorosh"],
+        "title": "Shelling resumes",
+        "body": (
+            "Minister Marta Kovalyk said on Monday that shelling near Zavodske resumed at "
+            "17:00 GMT.\n\n"
+            "Battlefield Overview From The Front\n\n"
+            "Throughout the week the plant lost 500 MW. Residents in Zavodske left, and "
+            "Marta Kovalyk's office asked the West for help.\n\n"
+            "Halyna Dorosh contributed reporting."
+        ),
+    },
+    {
+        "source": "Lowland Review",
+        "authors": ["Petro Lysak"],
+        "title": "A minister's visit",
+        "body": (
+            "The visit was brief. Minister Marta Kovalyk arrived in Zavodske by train, and "
+            "Kovalyk's deputy stayed behind.\n\n"
+            "Battlefield Overview From The Front\n\n"
+            "Power returned at 9 pm ET, officials said. The City was calm."
+        ),
+    },
+    {
+        "source": "Ridge Analysis",
+        "authors": ["Halyna Dorosh"],
+        "title": "Reconstruction plans",
+        "body": (
+            "Reconstruction will take years, Marta Kovalyk told reporters. A farm near "
+            "Tarasivka was also hit, said Ostap Kmit, a local official."
+        ),
+    },
+    {
+        "source": "Ridge Analysis",
+        "title": "Заява генерала",
+        "language": "uk",
+        "body": (
+            "Вчора генерал Завадський заявив про відступ. За словами Завадського, "
+            "бої тривають, і генерал Завадський поїхав до штабу."
+        ),
+    },
+]
+
+
+@pytest.fixture
+def imported(tmp_path, gazetteer):
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS) + "\n")
+    report = import_paths([path])
+    assert report.created == len(RECORDS)
+    return {s.name: s for s in Suggestion.objects.all()}
+
+
+def test_headings_time_zones_units_generic_and_sentence_openers_are_left_out(imported):
+    names = set(imported)
+    assert not {name for name in names if "Battlefield" in name or "Overview" in name}
+    assert not names & {"GMT", "ET", "MW", "West", "City", "Throughout", "Monday", "Reconstruction"}
+
+
+def test_possessive_and_inflected_forms_are_one_suggestion(imported):
+    kovalyk = imported["Marta Kovalyk"]
+    assert kovalyk.mention_count == 4  # "Marta Kovalyk's" counts as the name
+    assert kovalyk.article_count == 3 and kovalyk.source_count == 3
+    general = Suggestion.objects.get(normalized=suggestion_key("Завадського"))
+    assert general.name == "Завадський"  # the commonest form names it
+    assert general.forms == {"Завадський": 2, "Завадського": 1}
+    assert suggestion_key("Kovalyk's") == suggestion_key("Kovalyk")
+
+
+def test_authors_of_the_archive_are_marked_and_ranked_last(imported):
+    author = imported["Halyna Dorosh"]
+    assert author.archive_author
+    assert list(Suggestion.objects.all())[-1] == author
+    assert not imported["Marta Kovalyk"].archive_author
+
+
+def test_suggestions_are_ordered_by_evidence(imported):
+    order = [s.name for s in Suggestion.objects.all()]
+    # Three sources, mid-sentence, with "Minister" and "said": first.
+    assert order[0] == "Marta Kovalyk"
+    # Two articles with "in"/"near" beat one mention in one article.
+    assert order.index("Zavodske") < order.index("Tarasivka")
+    scores = [s.score for s in Suggestion.objects.all()]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0
+
+
+def test_recounting_gives_the_same_suggestions(imported):
+    before = {
+        s.normalized: (s.name, s.mention_count, s.article_count, s.source_count, s.score)
+        for s in Suggestion.objects.all()
+    }
+    recompute_suggestions()
+    after = {
+        s.normalized: (s.name, s.mention_count, s.article_count, s.source_count, s.score)
+        for s in Suggestion.objects.all()
+    }
+    assert after == before
+
+
+def test_the_admin_lists_the_best_suggestions_first(admin_client, imported):
+    response = admin_client.get("/admin/articles/suggestion/?status__exact=pending")
+    listed = [s.name for s in response.context["cl"].result_list]
+    assert listed[0] == "Marta Kovalyk"
+    assert listed == [s.name for s in Suggestion.objects.filter(status="pending")]
+    assert "author" in response.content.decode()
+
+
+def test_accepting_a_suggestion_adds_its_other_forms_as_names(imported):
+    general = Suggestion.objects.get(normalized=suggestion_key("Завадський"))
+    actor = create_entity(Actor, general.name, Actor.Kind.PERSON)
+    accept_suggestion(general, actor)
+    assert {"завадський", "завадського"} <= set(actor.aliases.values_list("normalized", flat=True))
+    assert actor.mentions.get().count == 3
