@@ -165,6 +165,10 @@ class Article(models.Model):
     provenance = models.CharField(
         max_length=500, blank=True, help_text="The file (and record) the article was imported from."
     )
+    generated = models.BooleanField(
+        default=False,
+        help_text="Made up by the corpus generator (the large demo, benchmarks): no real article.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

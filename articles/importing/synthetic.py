@@ -244,6 +244,7 @@ class CorpusGenerator:
             "published": day.isoformat(),
             "language": language,
             "tags": rng.sample(TAGS, rng.randint(0, 3)),
+            "generated": True,
         }
         if rng.random() < 0.5:
             record["lede"] = self._sentence(rng, cast, language, named)

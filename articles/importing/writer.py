@@ -50,6 +50,10 @@ class ImportAborted(Exception):
     (read-only, disk full, gone away)."""
 
 
+class GeneratedRefused(Exception):
+    """Generated articles met an archive of real ones (``allow_generated`` off)."""
+
+
 @dataclass
 class Outcome:
     action: str  # "created", "updated", "unchanged", "duplicate", "rejected"
@@ -212,9 +216,11 @@ class RunLedger:
 
 
 class BatchWriter:
-    def __init__(self, gazetteer, sources):
+    def __init__(self, gazetteer, sources, *, allow_generated=False):
         self.gazetteer = gazetteer
         self.sources = sources
+        self.allow_generated = allow_generated
+        self.holds_real_articles = None  # looked up once, at the first generated article
         self.slugs = SlugAllocator()
         self.book = SuggestionBook(gazetteer)
         self.ledger = RunLedger()
@@ -327,6 +333,7 @@ class BatchWriter:
                 outcomes.append(Outcome("unchanged", prepared))
         self.ledger.add(read - already)
 
+        self._refuse_mixing(creates)
         now = timezone.now()
         created = self._create(creates, now)
         updated = self._update(updates, now)
@@ -347,6 +354,25 @@ class BatchWriter:
             if value not in (None, "", []) and row[name] != value:
                 return True
         return False
+
+    def _refuse_mixing(self, creates):
+        """Made-up articles must not pass for real ones among them: raise
+        :class:`GeneratedRefused` before writing a generated article into an
+        archive that holds real articles, unless the run allows it."""
+        if self.allow_generated:
+            return
+        if self.holds_real_articles is None and any(p.generated for p in creates):
+            self.holds_real_articles = Article.objects.filter(generated=False).exists()
+        if any(p.generated for p in creates) and (
+            self.holds_real_articles or not all(p.generated for p in creates)
+        ):
+            raise GeneratedRefused(
+                "generated articles (\"generated\": true) are not added to an archive "
+                "that holds real articles; import them into an empty database, or pass "
+                "--allow-generated to mix them"
+            )
+        if creates and not any(p.generated for p in creates):
+            self.holds_real_articles = True
 
     def _create(self, creates, now):
         if not creates:
@@ -369,6 +395,7 @@ class BatchWriter:
                 content_hash=p.content_hash,
                 status=Article.Status.PUBLISHED,
                 provenance=p.provenance,
+                generated=p.generated,
                 created=now,
                 updated=now,
             )
