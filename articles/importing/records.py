@@ -2,9 +2,10 @@
 
 Field names are the same in every format: ``title``, ``body`` (or ``text``),
 ``lede``, ``source``, ``authors``, ``url``, ``published``, ``language``,
-``tags``, ``generated`` (true for the corpus generator's made-up articles).  A value of the wrong shape (a date that is no date, a URL that is
-no URL) rejects the record with the field's name and the value: the archive
-never stores a guess.
+``tags``, ``generated`` (true for the corpus generator's made-up articles).
+A value of the wrong shape (a date that is no date, a URL that is no URL)
+rejects the record with the field's name and the value: the archive never
+stores a guess.
 """
 
 import contextlib

@@ -367,7 +367,7 @@ class BatchWriter:
             self.holds_real_articles or not all(p.generated for p in creates)
         ):
             raise GeneratedRefused(
-                "generated articles (\"generated\": true) are not added to an archive "
+                'generated articles ("generated": true) are not added to an archive '
                 "that holds real articles; import them into an empty database, or pass "
                 "--allow-generated to mix them"
             )
