@@ -188,7 +188,7 @@ class MentionsLocationFilter(MentionsEntityFilter):
 class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
     form = ArticleForm
     formfield_overrides = FORMFIELD_OVERRIDES
-    list_display = ["headline", "source_name", "published", "language", "status", "word_count"]
+    list_display = ["headline", "source_name", "date", "language_code", "status", "words"]
     list_filter = [
         "status",
         DateKnownFilter,
@@ -234,9 +234,22 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
     def headline(self, article):
         return Truncator(article.title).chars(100)
 
+    # The change list's columns beside the headline stay narrow (see css/admin.css).
     @admin.display(description="source", ordering="source__name")
     def source_name(self, article):
-        return Truncator(article.source.name).chars(28) if article.source else "—"
+        return Truncator(article.source.name).chars(24) if article.source else "—"
+
+    @admin.display(description="date", ordering="published")
+    def date(self, article):
+        return article.published.isoformat() if article.published else "—"
+
+    @admin.display(description="lang.", ordering="language")
+    def language_code(self, article):
+        return article.language
+
+    @admin.display(description="words", ordering="word_count")
+    def words(self, article):
+        return article.word_count
 
     def view_on_site(self, article):
         # Drafts have no public page.
