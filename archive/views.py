@@ -1,11 +1,11 @@
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,11 @@ def api_index(request):
     return render(request, "api_index.html", {**links, "endpoints": API_ENDPOINTS})
 
 
+FAVICON = settings.BASE_DIR / "static" / "img" / "favicon.svg"
+
+
 @require_safe
+@cache_control(max_age=86400, public=True)
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links: the SVG icon."""
-    return HttpResponseRedirect(static("img/favicon.svg"))
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/svg+xml")

@@ -282,7 +282,7 @@ def _index(request, model, template, relation, title):
         problems.append(problem)
 
     def link(**changes):
-        """This index's URL with ``changes`` (None drops a parameter), on page 1."""
+        """This index's URL with ``changes`` (an empty value drops a parameter), on page 1."""
         values = {"kind": kind, "q": name_filter, "sort": order, "empty": "1" if show_empty else ""}
         values.update(changes)
         if values["sort"] == "articles":

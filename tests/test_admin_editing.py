@@ -98,3 +98,11 @@ def test_suggestion_examples_link_their_article_and_mark_the_name(editor_client,
     assert "<mark>steppe group</mark> &lt;script&gt;x&lt;/script&gt; said" in page
     assert f'<a href="{change_url(article)}">' in page
     assert "<mark>Steppe Group</mark> again" in page and "gone-article (no longer" in page
+
+
+def test_editors_can_list_the_generated_articles_apart(editor_client, archive):
+    made_up = Article.objects.create(title="Made-up report", body="Invented text.", generated=True)
+    response = editor_client.get(changelist(Article) + "?generated__exact=1")
+    assert [article.pk for article in response.context["cl"].result_list] == [made_up.pk]
+    page = editor_client.get(change_url(made_up)).content.decode()
+    assert "field-generated" in page

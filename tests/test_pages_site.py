@@ -24,7 +24,9 @@ def test_every_page_links_the_favicon_and_the_api(client):
     assert 'href="/api/"' in page and 'href="/api/docs/"' in page
     icon = finders.find("img/favicon.svg")
     assert icon and "<svg" in Path(icon).read_text(encoding="utf-8")
-    assert client.get("/favicon.ico").headers["Location"] == "/static/img/favicon.svg"
+    response = client.get("/favicon.ico")
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content == Path(icon).read_bytes()
 
 
 def test_the_content_security_policy_lets_the_favicon_load_from_this_site(client):

@@ -198,6 +198,7 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
         "source",
         MentionsActorFilter,
         MentionsLocationFilter,
+        "generated",
     ]
     search_fields = ["title", "body", "source__name"]
     search_help_text = "Searches headlines, texts and source names."
@@ -206,7 +207,15 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
     list_per_page = 50
     autocomplete_fields = ["source"]
     actions = ["publish", "unpublish", "relink"]
-    readonly_fields = ["slug", "provenance", "word_count", "content_hash", "created", "updated"]
+    readonly_fields = [
+        "slug",
+        "provenance",
+        "generated",
+        "word_count",
+        "content_hash",
+        "created",
+        "updated",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "status", "source", "published", "language"]}),
         ("Text", {"fields": ["lede", "body", "captions"]}),
@@ -218,6 +227,7 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
                 "fields": [
                     "slug",
                     "provenance",
+                    "generated",
                     "word_count",
                     "content_hash",
                     "created",
