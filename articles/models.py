@@ -165,8 +165,10 @@ class Article(models.Model):
     provenance = models.CharField(
         max_length=500, blank=True, help_text="The file (and record) the article was imported from."
     )
+    # db_default: rows that raw SQL inserts without the column are real articles.
     generated = models.BooleanField(
         default=False,
+        db_default=False,
         help_text="Made up by the corpus generator (the large demo, benchmarks): no real article.",
     )
     created = models.DateTimeField(auto_now_add=True)
