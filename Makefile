@@ -7,7 +7,7 @@ DEMO_ENV := DEBUG=1
 # Management commands run with DEBUG=1 unless the environment has a SECRET_KEY.
 MANAGE := $(if $(SECRET_KEY),,$(DEMO_ENV)) $(BIN)/python manage.py
 
-.PHONY: demo demo-fixture citation-js test test-sqlite test-postgres lint install serve clean backup restore loadtest benchmark
+.PHONY: demo demo-large demo-fixture citation-js test test-sqlite test-postgres lint install serve clean backup restore loadtest benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# make demo ARTICLES=N is make demo-large with N generated articles.
 demo: install
+ifdef ARTICLES
+	@$(MAKE) --no-print-directory demo-large ARTICLES=$(ARTICLES)
+else
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py load_gazetteer
 	$(DEMO_ENV) $(BIN)/python manage.py import_articles fixtures/corpus
@@ -29,6 +33,25 @@ demo: install
 	@echo "    DEBUG=1 $(BIN)/python manage.py createsuperuser"
 	@echo
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+endif
+
+# make demo-large [ARTICLES=3000] [SEED=1] [LARGE_DB_URL=...]: generated articles (marked as
+# such) over four years, many sources, three languages, in a database of their own.
+LARGE_DB_URL ?= sqlite:///$(CURDIR)/var/demo-large.sqlite3
+LARGE_CORPUS = var/demo-large-corpus/$(or $(ARTICLES),3000)-$(or $(SEED),1)
+LARGE_ENV = $(DEMO_ENV) DATABASE_URL="$(LARGE_DB_URL)"
+demo-large: install
+	mkdir -p var
+	$(DEMO_ENV) $(BIN)/python manage.py generate_corpus \
+		--count $(or $(ARTICLES),3000) --seed $(or $(SEED),1) --out $(LARGE_CORPUS)
+	$(LARGE_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(LARGE_ENV) $(BIN)/python manage.py load_gazetteer
+	$(LARGE_ENV) $(BIN)/python manage.py import_articles $(LARGE_CORPUS) --no-progress
+	@echo
+	@echo "The large demo (generated articles, each marked as such) is at http://127.0.0.1:8000/"
+	@echo "Its database: $(LARGE_DB_URL)"
+	@echo
+	$(LARGE_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Rebuild fixtures/demo.json from the import of fixtures/corpus into a fresh database.
 DEMO_BUILD_DB := $(CURDIR)/var/demo-build.sqlite3

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from archive.views import healthz
+from archive.views import api_index, favicon, healthz
 from articles.api import api
 
 admin.site.site_header = "War-analysis archive"
@@ -13,5 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     path("", include("articles.research_urls")),
+    path("api/", api_index, name="api_index"),
     path("api/", api.urls),
+    path("favicon.ico", favicon, name="favicon"),
 ]

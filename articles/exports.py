@@ -104,6 +104,7 @@ COLUMNS = [
     "actors",
     "locations",
     "archive_link",
+    "generated",
 ]
 # Rows are read from the database this many at a time (with their mentions).
 CHUNK_SIZE = 1000
@@ -126,7 +127,7 @@ def export_records(queryset, request):
         ids = [row[0] for row in chunk]
         actors = _names_by_article(ActorMention, "actor__name", ids)
         locations = _names_by_article(LocationMention, "location__name", ids)
-        for pk, slug, title, source, authors, published, language, url in chunk:
+        for pk, slug, title, source, authors, published, language, url, generated in chunk:
             yield {
                 "slug": slug,
                 "headline": title,
@@ -138,10 +139,21 @@ def export_records(queryset, request):
                 "actors": actors.get(pk, []),
                 "locations": locations.get(pk, []),
                 "archive_link": before + slug + after,
+                "generated": generated,
             }
 
 
-RECORD_FIELDS = ("pk", "slug", "title", "source__name", "authors", "published", "language", "url")
+RECORD_FIELDS = (
+    "pk",
+    "slug",
+    "title",
+    "source__name",
+    "authors",
+    "published",
+    "language",
+    "url",
+    "generated",
+)
 
 
 def _names_by_article(mention_model, name_field, article_ids):
@@ -185,6 +197,8 @@ def spreadsheet_safe(value):
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, list):
         return "; ".join(value)
     return str(value)

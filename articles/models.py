@@ -249,6 +249,12 @@ class Article(models.Model):
         editable=False,
         help_text="The fingerprint of the source furniture the body was cleaned with.",
     )
+    # db_default: rows that raw SQL inserts without the column are real articles.
+    generated = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Made up by the corpus generator (the large demo, benchmarks): no real article.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -13,5 +13,7 @@ urlpatterns = [
     path("locations/", views.location_list, name="location_list"),
     path("locations/<slug:slug>/", views.location_detail, name="location_detail"),
     path("sources/", views.source_list, name="source_list"),
+    # A leading underscore: no slug the archive makes (slugify) can take this address.
+    path("sources/_unknown/", views.source_unknown, name="source_unknown"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
 ]

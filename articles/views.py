@@ -3,7 +3,7 @@ page queries are ``articles.browsing``.  A page with a bad parameter still
 renders, says what was wrong and answers 400."""
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 
@@ -44,8 +44,26 @@ def search(request):
         "page": page,
         "facets": results.facets,
         "query": results.parsed.text,
+        **_undated_left_out(results),
     }
     return render(request, "articles/search.html", context, status=400 if results.errors else 200)
+
+
+def _undated_left_out(results):
+    """How many articles a date range leaves out for having no date, and the
+    search that lists them (``dated=no``), when a range is in force."""
+    params = results.clean_params
+    if not ("date_from" in params or "date_to" in params):
+        return {}
+    undated = QueryDict(mutable=True)
+    for name, values in params.items():
+        if name not in ("date_from", "date_to", "dated", "sort"):
+            undated.setlist(name, values)
+    undated["dated"] = "no"
+    count = search_articles(undated).count
+    if not count:
+        return {}
+    return {"undated_count": count, "undated_url": f"?{undated.urlencode()}"}
 
 
 def article_detail(request, slug):
@@ -225,6 +243,15 @@ def location_detail(request, slug):
     )
 
 
+def source_unknown(request):
+    """The published articles whose source is unknown, newest first."""
+    number, problem = parse_page_number(request.GET.get("page"))
+    articles = browsing.published_articles().filter(source__isnull=True).newest_first()
+    page, _ = paginate(articles, number, _page_url(QueryDict(mutable=True)))
+    context = {"page": page, "problems": [problem] if problem else []}
+    return render(request, "articles/source_unknown.html", context, status=400 if problem else 200)
+
+
 def source_detail(request, slug):
     source = Source.objects.filter(slug=slug).first()
     if source is None:  # Admin: a merged-away record's slug redirects (articles.merging).
@@ -245,7 +272,13 @@ def source_detail(request, slug):
     return _entity_page(request, source, "articles/source_detail.html", extra)
 
 
+INDEX_SORTS = {"articles": "Most articles", "name": "A–Z"}
+
+
 def _index(request, model, template, relation, title, queryset=None):
+    """An index of actors, places or sources (``queryset``, else all): most
+    articles first (``sort=name`` for A–Z), those without a published article
+    only with ``empty=1``, and ``q`` keeping the names (or aliases) that contain it."""
     queryset = model.objects.all() if queryset is None else queryset
     kinds = browsing.kind_counts(model, queryset)
     kind = request.GET.get("kind", "")
@@ -257,23 +290,62 @@ def _index(request, model, template, relation, title, queryset=None):
         else:
             problems.append(f"kind: “{kind[:40]}” is not a kind of {model._meta.verbose_name}.")
             kind = ""
+    name_filter = " ".join(request.GET.get("q", "").split())[:100]
+    if name_filter:
+        named = Q(name__icontains=name_filter)
+        if model is not Source:
+            aliased = model._meta.get_field("aliases").related_model.objects.filter(
+                name__icontains=name_filter
+            )
+            named |= Q(pk__in=aliased.values("entity_id"))
+        entities = entities.filter(named)
+    show_empty = request.GET.get("empty") == "1"
+    empty_count = None
+    if not show_empty:
+        empty_count = entities.filter(n=0).count()
+        entities = entities.filter(n__gt=0)
     order = request.GET.get("sort", "")
+    if order not in INDEX_SORTS:
+        order = "articles"
     entities = entities.order_by("-n", "name") if order == "articles" else entities.order_by("name")
     number, problem = parse_page_number(request.GET.get("page"))
     if problem:
         problems.append(problem)
-    params = QueryDict(mutable=True)
-    if kind:
-        params["kind"] = kind
-    if order == "articles":
-        params["sort"] = order
+
+    def link(**changes):
+        """This index's URL with ``changes`` (an empty value drops a parameter), on page 1."""
+        values = {"kind": kind, "q": name_filter, "sort": order, "empty": "1" if show_empty else ""}
+        values.update(changes)
+        if values["sort"] == "articles":
+            values["sort"] = ""
+        query = QueryDict(mutable=True)
+        for name, value in values.items():
+            if value:
+                query[name] = value
+        return f"?{query.urlencode()}" if query else "?"
+
+    params = QueryDict(link()[1:], mutable=True)
     page, _ = paginate(entities, number, _page_url(params), size=INDEX_PAGE_SIZE)
+    unknown_source_count = (
+        browsing.published_articles().filter(source__isnull=True).count() if model is Source else 0
+    )
     context = {
         "title": title,
         "page": page,
-        "kinds": kinds,
+        "kinds": [(value, label, n, link(kind=value)) for value, label, n in kinds],
+        "all_kinds_url": link(kind=""),
         "kind": kind,
-        "sort": order,
+        "name_filter": name_filter,
+        "sort_links": [
+            (key, label, key == order, link(sort=key)) for key, label in INDEX_SORTS.items()
+        ],
+        "sort": order if order != "articles" else "",
+        "show_empty": show_empty,
+        "empty_count": empty_count,
+        "show_empty_url": link(empty="1"),
+        "hide_empty_url": link(empty=""),
+        "clear_filter_url": link(q=""),
+        "unknown_source_count": unknown_source_count,
         "problems": problems,
     }
     return render(request, template, context, status=400 if problems else 200)

@@ -128,4 +128,5 @@ def _article(n, record, seed, sources):
         content_hash=Article.hash_content(title, body),
         status=Article.Status.PUBLISHED,
         provenance=f"{PROVENANCE_PREFIX}{seed}/{n}",
+        generated=True,
     )

@@ -425,7 +425,8 @@ def test_change_form_shows_mentions_with_counts_and_a_link_to_the_public_page(
         ("title", "   ", "An article needs a headline."),
         ("url", "not a url", "Enter a valid URL."),
         ("published", "2999-01-01", "The publication date 2999-01-01 is in the future."),
-        ("authors", '"Jane Doe"', "Give a list of names in quotes"),
+        ("captions", "Smoke over the port\n | A. Photographer", "line 2: a caption needs its"),
+        ("authors", "A" * 201, "is longer than 200 characters"),
     ],
 )
 def test_an_invalid_article_form_says_what_is_wrong_and_saves_nothing(
@@ -818,7 +819,8 @@ def test_accepting_a_suggestion_as_a_new_actor_links_it_across_articles(editor_c
         examples=[{"article": article.slug, "sentence": "Kyrylo Budanov <b>said</b>"}],
     )
     page = editor_client.get(change_url(suggestion)).content.decode()
-    assert "Kyrylo Budanov &lt;b&gt;said&lt;/b&gt;" in page
+    assert "<mark>Kyrylo Budanov</mark> &lt;b&gt;said&lt;/b&gt;" in page
+    assert f'<a href="{change_url(article)}">Budanov speaks</a>' in page
 
     response = suggestion_form(editor_client, suggestion, decision="new_actor")
     assert "Choose the kind of the new record." in response.content.decode()

@@ -69,6 +69,7 @@ def test_records_carry_every_column_with_mentions_most_frequent_first(request_fo
             "actors": ["Major", "Minor"],
             "locations": ["Pokrovsk"],
             "archive_link": f"http://testserver/articles/{article.slug}/",
+            "generated": False,
         },
         {
             "slug": bare.slug,
@@ -81,6 +82,7 @@ def test_records_carry_every_column_with_mentions_most_frequent_first(request_fo
             "actors": [],
             "locations": [],
             "archive_link": f"http://testserver/articles/{bare.slug}/",
+            "generated": False,
         },
     ]
 

@@ -22,10 +22,13 @@ from ..models import Actor, ActorMention, Article, Location, LocationMention
 from .base import (
     FORMFIELD_OVERRIDES,
     ArchiveAdminMedia,
+    LoadedAutocompleteForm,
     LoadedAutocompleteInline,
+    ParentInlineFormSet,
     https_formfield,
     log_changes,
 )
+from .fields import CaptionsField, NameListField
 from .history import compare, record_initial_versions
 
 # Versions hold the article's own fields; its mentions follow from its text.
@@ -33,6 +36,13 @@ reversion.register(Article)
 
 
 class ArticleForm(forms.ModelForm):
+    authors = NameListField(help_text="One author a line.")
+    tags = NameListField(commas=True, help_text="One tag a line, or separated by commas.")
+    captions = CaptionsField(
+        help_text="One caption a line, its credit after a “|”: "
+        "<code>Firefighters at the scene | Jane Doe</code>. The credit may be left out."
+    )
+
     class Meta:
         model = Article
         fields = [
@@ -73,43 +83,41 @@ class ArticleForm(forms.ModelForm):
             )
         return published
 
-    def _clean_list_of_strings(self, name):
-        value = self.cleaned_data.get(name)
-        if value in (None, ""):
-            return []
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise forms.ValidationError('Give a list of names in quotes, e.g. ["Jane Doe"].')
-        return [item.strip() for item in value if item.strip()]
 
-    def clean_authors(self):
-        return self._clean_list_of_strings("authors")
+class MentionForm(LoadedAutocompleteForm):
+    """A mention row's fields, each labelled for a screen reader: the row's
+    table header is the only visible label."""
 
-    def clean_tags(self):
-        return self._clean_list_of_strings("tags")
-
-    def clean_captions(self):
-        value = self.cleaned_data.get("captions")
-        if value in (None, ""):
-            return []
-        if not isinstance(value, list) or not all(
-            isinstance(item, dict) and isinstance(item.get("text"), str) for item in value
-        ):
-            raise forms.ValidationError(
-                'Give a list of captions, e.g. [{"text": "A caption", "credit": "Photographer"}].'
-            )
-        return value
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", str(field.label).capitalize())
 
 
-class ActorMentionInline(LoadedAutocompleteInline):
-    model = ActorMention
+class MentionFormSet(ParentInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this mention"
+
+
+class MentionInline(LoadedAutocompleteInline):
+    form = MentionForm
+    formset = MentionFormSet
     extra = 0
+    # Rows without the mention's own description, which repeats the headline.
+    template = "admin/articles/edit_inline/mention_tabular.html"
+
+
+class ActorMentionInline(MentionInline):
+    model = ActorMention
     autocomplete_fields = ["actor"]
     verbose_name_plural = "actors mentioned (with the number of mentions)"
 
 
-class LocationMentionInline(LoadedAutocompleteInline):
+class LocationMentionInline(MentionInline):
     model = LocationMention
-    extra = 0
     autocomplete_fields = ["location"]
     verbose_name_plural = "places mentioned (with the number of mentions)"
 
@@ -188,7 +196,7 @@ class MentionsLocationFilter(MentionsEntityFilter):
 class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
     form = ArticleForm
     formfield_overrides = FORMFIELD_OVERRIDES
-    list_display = ["headline", "source", "published", "language", "status", "word_count"]
+    list_display = ["headline", "source_name", "date", "language_code", "status", "words"]
     list_filter = [
         "status",
         DateKnownFilter,
@@ -198,6 +206,7 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
         "source",
         MentionsActorFilter,
         MentionsLocationFilter,
+        "generated",
     ]
     search_fields = ["title", "body", "source__name"]
     search_help_text = "Searches headlines, texts and source names."
@@ -209,6 +218,7 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
     readonly_fields = [
         "slug",
         "provenance",
+        "generated",
         "word_count",
         "content_hash",
         "created",
@@ -232,6 +242,7 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
                 "fields": [
                     "slug",
                     "provenance",
+                    "generated",
                     "word_count",
                     "content_hash",
                     "created",
@@ -261,6 +272,23 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
     @admin.display(description="headline", ordering="title")
     def headline(self, article):
         return Truncator(article.title).chars(100)
+
+    # The change list's columns beside the headline stay narrow (see css/admin.css).
+    @admin.display(description="source", ordering="source__name")
+    def source_name(self, article):
+        return Truncator(article.source.name).chars(24) if article.source else "—"
+
+    @admin.display(description="date", ordering="published")
+    def date(self, article):
+        return article.published.isoformat() if article.published else "—"
+
+    @admin.display(description="lang.", ordering="language")
+    def language_code(self, article):
+        return article.language
+
+    @admin.display(description="words", ordering="word_count")
+    def words(self, article):
+        return article.word_count
 
     def view_on_site(self, article):
         # Drafts have no public page.

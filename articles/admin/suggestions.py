@@ -1,16 +1,36 @@
 """Names the import found that are not in the gazetteer: accept, alias or dismiss."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
-from django.utils.html import format_html, format_html_join
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from ..curation import accept_suggestion, create_entity, name_clash
-from ..models import Actor, Location, Suggestion
+from ..models import Actor, Article, Location, Suggestion
 from .base import ArchiveAdminMedia, log_changes
 
 NEW_ACTOR, NEW_LOCATION = "new_actor", "new_location"
 ACTOR_ALIAS, LOCATION_ALIAS = "actor_alias", "location_alias"
 DISMISS = "dismiss"
+
+
+def highlighted(sentence, name):
+    """``sentence``, escaped, with each occurrence of ``name`` (in any case)
+    marked."""
+    if not name:
+        return escape(sentence)
+    parts = re.split(f"({re.escape(name)})", sentence, flags=re.IGNORECASE)
+    # re.split with one group alternates text and matches: odd indexes are matches.
+    return mark_safe(
+        "".join(
+            format_html("<mark>{}</mark>", part) if index % 2 else escape(part)
+            for index, part in enumerate(parts)
+        )
+    )
 
 
 class SuggestionForm(forms.ModelForm):
@@ -168,17 +188,28 @@ class SuggestionAdmin(ArchiveAdminMedia, admin.ModelAdmin):
             example
             for example in suggestion.examples or []
             if isinstance(example, dict) and example.get("sentence")
-        ]
+        ][:10]
         if not examples:
             return "—"
-        return format_html(
-            '<ul class="examples">{}</ul>',
-            format_html_join(
-                "",
-                "<li>{} <small>({})</small></li>",
-                ((example["sentence"], example.get("article", "")) for example in examples[:10]),
-            ),
-        )
+        slugs = {str(example.get("article", "")) for example in examples}
+        articles = {
+            slug: (pk, title)
+            for slug, pk, title in Article.objects.filter(slug__in=slugs).values_list(
+                "slug", "pk", "title"
+            )
+        }
+        items = []
+        for example in examples:
+            sentence = highlighted(example["sentence"], suggestion.name)
+            slug = str(example.get("article", ""))
+            if slug in articles:
+                pk, title = articles[slug]
+                url = reverse("admin:articles_article_change", args=[pk])
+                source = format_html('<a href="{}">{}</a>', url, Truncator(title).chars(80))
+            else:
+                source = format_html("{} (no longer in the archive)", slug)
+            items.append(format_html("<li>{} <small>({})</small></li>", sentence, source))
+        return format_html('<ul class="examples">{}</ul>', mark_safe("".join(items)))
 
     def save_model(self, request, suggestion, form, change):
         decision = form.cleaned_data.get("decision")

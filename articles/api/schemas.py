@@ -43,6 +43,9 @@ class ArticleSummary(Schema):
     authors: list[str]
     published: datetime.date | None
     language: str
+    generated: bool = Field(
+        description="Made up by the corpus generator (the large demo): no real article"
+    )
 
     @staticmethod
     def resolve_url(article, context):

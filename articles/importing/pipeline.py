@@ -28,7 +28,7 @@ from .readers import (
 )
 from .sources import SourceResolver, source_key
 from .structure import furniture_digest
-from .writer import BatchWriter, ImportAborted
+from .writer import BatchWriter, GeneratedRefused, ImportAborted
 
 KEEP_LISTED = 1000  # rejections and duplicates kept in the report (all are counted)
 
@@ -90,6 +90,7 @@ def import_paths(
     progress=None,
     on_rejected=None,
     workers=None,
+    allow_generated=False,
 ):
     """Import every article in ``paths`` (files and folders); returns an
     :class:`ImportReport`.
@@ -102,6 +103,7 @@ def import_paths(
     ``on_rejected``: called with ``(where, reason)`` as each rejection happens.
     ``workers``: processes that prepare records in a run of more than one
     batch (default: one a CPU; 1 prepares them in this process).
+    ``allow_generated``: add generated articles to an archive of real ones.
     """
     report = ImportReport(dry_run=dry_run)
     started = time.monotonic()
@@ -186,7 +188,7 @@ def import_paths(
     index = get_engine().index
     try:
         with index.bulk_writing(), transaction.atomic() if dry_run else nullcontext():
-            writer = BatchWriter(gazetteer, sources)
+            writer = BatchWriter(gazetteer, sources, allow_generated=allow_generated)
             for item in walk(paths):
                 if isinstance(item, tuple):
                     report.skipped_files += 1
@@ -223,6 +225,8 @@ def import_paths(
                 raise _Rollback
     except _Rollback:
         pass
+    except GeneratedRefused as exc:
+        report.aborted = str(exc)
     except ImportAborted as exc:
         report.aborted = (
             f"the database refused to write ({exc}); every article written before "

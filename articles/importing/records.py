@@ -2,9 +2,10 @@
 
 Field names are the same in every format: ``title``, ``body`` (or ``text``),
 ``lede``, ``source``, ``authors``, ``url``, ``published``, ``language``,
-``tags``.  A value of the wrong shape (a date that is no date, a URL that is
-no URL) rejects the record with the field's name and the value: the archive
-never stores a guess.
+``tags``, ``generated`` (true for the corpus generator's made-up articles).
+A value of the wrong shape (a date that is no date, a URL that is no URL)
+rejects the record with the field's name and the value: the archive never
+stores a guess.
 """
 
 import contextlib
@@ -25,8 +26,10 @@ from .suggestions import find_candidates
 
 FIELDS = frozenset(
     ["title", "body", "text", "lede", "source", "authors", "url", "published", "language", "tags"]
-    + ["translation_of", "original_url"]
+    + ["translation_of", "original_url", "generated"]
 )
+_TRUE = frozenset(["true", "1", "yes"])
+_FALSE = frozenset(["false", "0", "no", ""])
 _LIST_SEPARATORS = re.compile(r"\s*(?:[;|,]|\s&\s|\sand\s)\s*")
 _BY = re.compile(r"(?i)^by\s+")
 _DATE_FORMATS = ["%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d.%m.%Y"]
@@ -77,6 +80,7 @@ class Prepared:
     tags: list
     content_hash: str
     word_count: int
+    generated: bool = False
     source_id: int | None = None
     notes: list = field(default_factory=list)
     analysis: "Analysis | None" = None
@@ -125,6 +129,15 @@ def _list(value, name):
         if item and item not in result:
             result.append(item[:200])
     return result
+
+
+def _flag(value, name):
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().casefold()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise RecordError(f"{name}: {value!r} is not true or false")
 
 
 def parse_date(value):
@@ -230,6 +243,7 @@ def prepare(raw, *, warn, furniture=None):
         published=published or clean.published,
         language=language,
         tags=_list(fields.get("tags"), "tags"),
+        generated=_flag(fields.get("generated"), "generated"),
         content_hash=Article.hash_content(clean.title, clean.body),
         word_count=len(clean.body.split()),
         notes=clean.removed,

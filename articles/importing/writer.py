@@ -63,6 +63,10 @@ class ImportAborted(Exception):
     (read-only, disk full, gone away)."""
 
 
+class GeneratedRefused(Exception):
+    """Generated articles met an archive of real ones (``allow_generated`` off)."""
+
+
 @dataclass
 class Outcome:
     action: str  # "created", "updated", "unchanged", "duplicate", "rejected"
@@ -174,9 +178,11 @@ class RunLedger:
 
 
 class BatchWriter:
-    def __init__(self, gazetteer, sources):
+    def __init__(self, gazetteer, sources, *, allow_generated=False):
         self.gazetteer = gazetteer
         self.sources = sources
+        self.allow_generated = allow_generated
+        self.holds_real_articles = None  # looked up once, at the first generated article
         self.slugs = SlugAllocator()
         self.book = SuggestionBook(gazetteer)
         self.ledger = RunLedger()
@@ -301,6 +307,7 @@ class BatchWriter:
                 outcomes.append(Outcome("unchanged", prepared))
         self.ledger.add(read - already)
 
+        self._refuse_mixing(creates)
         now = timezone.now()
         self.stories.assign(creates, by_url)
         created = self._create(creates, now)
@@ -328,6 +335,25 @@ class BatchWriter:
                 return True
         return False
 
+    def _refuse_mixing(self, creates):
+        """Made-up articles must not pass for real ones among them: raise
+        :class:`GeneratedRefused` before writing a generated article into an
+        archive that holds real articles, unless the run allows it."""
+        if self.allow_generated:
+            return
+        if self.holds_real_articles is None and any(p.generated for p in creates):
+            self.holds_real_articles = Article.objects.filter(generated=False).exists()
+        if any(p.generated for p in creates) and (
+            self.holds_real_articles or not all(p.generated for p in creates)
+        ):
+            raise GeneratedRefused(
+                'generated articles ("generated": true) are not added to an archive '
+                "that holds real articles; import them into an empty database, or pass "
+                "--allow-generated to mix them"
+            )
+        if creates and not any(p.generated for p in creates):
+            self.holds_real_articles = True
+
     def _create(self, creates, now):
         if not creates:
             return []
@@ -352,6 +378,7 @@ class BatchWriter:
                 provenance=p.provenance,
                 furniture=p.furniture,
                 cleaned_with=p.cleaned_with,
+                generated=p.generated,
                 created=now,
                 updated=now,
             )

@@ -5,210 +5,527 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Actor',
+            name="Actor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation'), ('state', 'State'), ('armed_force', 'Armed force or unit'), ('media', 'Media')], db_index=True, max_length=20)),
-                ('description', models.CharField(blank=True, max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Person"),
+                            ("organisation", "Organisation"),
+                            ("state", "State"),
+                            ("armed_force", "Armed force or unit"),
+                            ("media", "Media"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=500)),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('homepage', models.URLField(blank=True)),
-                ('kind', models.CharField(choices=[('think_tank', 'Think tank'), ('news_outlet', 'News outlet'), ('broadcaster', 'Broadcaster'), ('government', 'Government'), ('other', 'Other')], default='other', max_length=20)),
-                ('country', models.CharField(blank=True, help_text='Country of the publisher.', max_length=60)),
-                ('language', models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Ukrainian'), ('ru', 'Russian'), ('und', 'Other / unknown')], default='en', max_length=8)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("homepage", models.URLField(blank=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("think_tank", "Think tank"),
+                            ("news_outlet", "News outlet"),
+                            ("broadcaster", "Broadcaster"),
+                            ("government", "Government"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True, help_text="Country of the publisher.", max_length=60
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("en", "English"),
+                            ("uk", "Ukrainian"),
+                            ("ru", "Russian"),
+                            ("und", "Other / unknown"),
+                        ],
+                        default="en",
+                        max_length=8,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ActorAlias',
+            name="ActorAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('normalized', models.CharField(editable=False, max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('name', 'Canonical name'), ('spelling', 'Spelling'), ('transliteration', 'Transliteration'), ('translation', 'Translation'), ('abbreviation', 'Abbreviation'), ('former', 'Former name'), ('inflection', 'Inflected form')], default='spelling', max_length=20)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('case_sensitive', models.BooleanField(default=False, help_text='Match only as written (for abbreviations such as US or MoD).')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='articles.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("normalized", models.CharField(editable=False, max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("name", "Canonical name"),
+                            ("spelling", "Spelling"),
+                            ("transliteration", "Transliteration"),
+                            ("translation", "Translation"),
+                            ("abbreviation", "Abbreviation"),
+                            ("former", "Former name"),
+                            ("inflection", "Inflected form"),
+                        ],
+                        default="spelling",
+                        max_length=20,
+                    ),
+                ),
+                ("language", models.CharField(blank=True, max_length=8)),
+                (
+                    "case_sensitive",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Match only as written (for abbreviations such as US or MoD).",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="articles.actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'actor alias',
-                'verbose_name_plural': 'actor aliases',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "actor alias",
+                "verbose_name_plural": "actor aliases",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ActorMention',
+            name="ActorMention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('count', models.PositiveIntegerField(default=1)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='articles.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=1)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="articles.actor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-count'],
-                'abstract': False,
+                "ordering": ["-count"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='headline')),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('lede', models.TextField(blank=True)),
-                ('body', models.TextField(help_text='Plain text; paragraphs separated by a blank line.')),
-                ('captions', models.JSONField(blank=True, default=list, help_text='Photo captions kept apart from the body: [{"text": ..., "credit": ...}].')),
-                ('authors', models.JSONField(blank=True, default=list, help_text='A list of author names.')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='original URL')),
-                ('published', models.DateField(blank=True, help_text='Empty when the text has none.', null=True)),
-                ('language', models.CharField(choices=[('en', 'English'), ('uk', 'Ukrainian'), ('ru', 'Russian'), ('und', 'Other / unknown')], default='en', max_length=8)),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('word_count', models.PositiveIntegerField(default=0)),
-                ('content_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='published', max_length=10)),
-                ('provenance', models.CharField(blank=True, help_text='The file (and record) the article was imported from.', max_length=500)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('actors', models.ManyToManyField(blank=True, related_name='articles', through='articles.ActorMention', to='articles.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="headline")),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("lede", models.TextField(blank=True)),
+                (
+                    "body",
+                    models.TextField(help_text="Plain text; paragraphs separated by a blank line."),
+                ),
+                (
+                    "captions",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Photo captions kept apart from the body: [{"text": ..., "credit": ...}].',
+                    ),
+                ),
+                (
+                    "authors",
+                    models.JSONField(blank=True, default=list, help_text="A list of author names."),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="original URL")),
+                (
+                    "published",
+                    models.DateField(
+                        blank=True, help_text="Empty when the text has none.", null=True
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("uk", "Ukrainian"),
+                            ("ru", "Russian"),
+                            ("und", "Other / unknown"),
+                        ],
+                        default="en",
+                        max_length=8,
+                    ),
+                ),
+                ("tags", models.JSONField(blank=True, default=list)),
+                ("word_count", models.PositiveIntegerField(default=0)),
+                ("content_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        db_index=True,
+                        default="published",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "provenance",
+                    models.CharField(
+                        blank=True,
+                        help_text="The file (and record) the article was imported from.",
+                        max_length=500,
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "actors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="articles",
+                        through="articles.ActorMention",
+                        to="articles.actor",
+                    ),
+                ),
             ],
             options={
-                'ordering': [models.OrderBy(models.F('published'), descending=True, nulls_last=True), '-created'],
+                "ordering": [
+                    models.OrderBy(models.F("published"), descending=True, nulls_last=True),
+                    "-created",
+                ],
             },
         ),
         migrations.AddField(
-            model_name='actormention',
-            name='article',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actor_mentions', to='articles.article'),
+            model_name="actormention",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="actor_mentions",
+                to="articles.article",
+            ),
         ),
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('country', 'Country'), ('region', 'Region'), ('city', 'City or town'), ('front', 'Front or axis'), ('other', 'Other')], db_index=True, max_length=20)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='articles.location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("country", "Country"),
+                            ("region", "Region"),
+                            ("city", "City or town"),
+                            ("front", "Front or axis"),
+                            ("other", "Other"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="articles.location",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='LocationAlias',
+            name="LocationAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('normalized', models.CharField(editable=False, max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('name', 'Canonical name'), ('spelling', 'Spelling'), ('transliteration', 'Transliteration'), ('translation', 'Translation'), ('abbreviation', 'Abbreviation'), ('former', 'Former name'), ('inflection', 'Inflected form')], default='spelling', max_length=20)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('case_sensitive', models.BooleanField(default=False, help_text='Match only as written (for abbreviations such as US or MoD).')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='articles.location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("normalized", models.CharField(editable=False, max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("name", "Canonical name"),
+                            ("spelling", "Spelling"),
+                            ("transliteration", "Transliteration"),
+                            ("translation", "Translation"),
+                            ("abbreviation", "Abbreviation"),
+                            ("former", "Former name"),
+                            ("inflection", "Inflected form"),
+                        ],
+                        default="spelling",
+                        max_length=20,
+                    ),
+                ),
+                ("language", models.CharField(blank=True, max_length=8)),
+                (
+                    "case_sensitive",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Match only as written (for abbreviations such as US or MoD).",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="articles.location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'location alias',
-                'verbose_name_plural': 'location aliases',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "location alias",
+                "verbose_name_plural": "location aliases",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='LocationMention',
+            name="LocationMention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('count', models.PositiveIntegerField(default=1)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='location_mentions', to='articles.article')),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='articles.location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=1)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="location_mentions",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="articles.location",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-count'],
-                'abstract': False,
+                "ordering": ["-count"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='locations',
-            field=models.ManyToManyField(blank=True, related_name='articles', through='articles.LocationMention', to='articles.location'),
+            model_name="article",
+            name="locations",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="articles",
+                through="articles.LocationMention",
+                to="articles.location",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.source'),
+            model_name="article",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="articles.source",
+            ),
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('normalized', models.CharField(editable=False, max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('actor', 'Actor'), ('location', 'Location'), ('unknown', 'Unknown')], default='unknown', max_length=10)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('dismissed', 'Dismissed')], db_index=True, default='pending', max_length=10)),
-                ('mention_count', models.PositiveIntegerField(default=0)),
-                ('article_count', models.PositiveIntegerField(default=0)),
-                ('examples', models.JSONField(blank=True, default=list, help_text='[{"article": slug, "sentence": ...}]')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.actor')),
-                ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("normalized", models.CharField(editable=False, max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("actor", "Actor"),
+                            ("location", "Location"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("accepted", "Accepted"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("mention_count", models.PositiveIntegerField(default=0)),
+                ("article_count", models.PositiveIntegerField(default=0)),
+                (
+                    "examples",
+                    models.JSONField(
+                        blank=True, default=list, help_text='[{"article": slug, "sentence": ...}]'
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="articles.actor",
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="articles.location",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-mention_count', 'name'],
+                "ordering": ["-mention_count", "name"],
             },
         ),
         migrations.AddIndex(
-            model_name='actormention',
-            index=models.Index(fields=['actor', 'article'], name='actor_mention_actor'),
+            model_name="actormention",
+            index=models.Index(fields=["actor", "article"], name="actor_mention_actor"),
         ),
         migrations.AddConstraint(
-            model_name='actormention',
-            constraint=models.UniqueConstraint(fields=('article', 'actor'), name='actor_mention_unique'),
+            model_name="actormention",
+            constraint=models.UniqueConstraint(
+                fields=("article", "actor"), name="actor_mention_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='locationmention',
-            index=models.Index(fields=['location', 'article'], name='location_mention_location'),
+            model_name="locationmention",
+            index=models.Index(fields=["location", "article"], name="location_mention_location"),
         ),
         migrations.AddConstraint(
-            model_name='locationmention',
-            constraint=models.UniqueConstraint(fields=('article', 'location'), name='location_mention_unique'),
+            model_name="locationmention",
+            constraint=models.UniqueConstraint(
+                fields=("article", "location"), name="location_mention_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', 'published'], name='article_status_published'),
+            model_name="article",
+            index=models.Index(fields=["status", "published"], name="article_status_published"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['source', 'published'], name='article_source_published'),
+            model_name="article",
+            index=models.Index(fields=["source", "published"], name="article_source_published"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['language'], name='article_language'),
+            model_name="article",
+            index=models.Index(fields=["language"], name="article_language"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('url',), name='article_url_unique_when_present'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("url", ""), _negated=True),
+                fields=("url",),
+                name="article_url_unique_when_present",
+            ),
         ),
     ]

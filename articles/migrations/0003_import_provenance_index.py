@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_search_index'),
+        ("articles", "0002_search_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['provenance'], name='article_provenance'),
+            model_name="article",
+            index=models.Index(fields=["provenance"], name="article_provenance"),
         ),
     ]

@@ -34,6 +34,11 @@ class Command(BaseCommand):
             "(default: one a CPU; 1: none).",
         )
         parser.add_argument(
+            "--allow-generated",
+            action="store_true",
+            help='Add generated articles ("generated": true) to an archive that holds real ones.',
+        )
+        parser.add_argument(
             "--no-progress", action="store_true", help="No progress display, only the summary."
         )
 
@@ -64,6 +69,7 @@ class Command(BaseCommand):
                 progress=progress if show_progress else None,
                 on_rejected=on_rejected,
                 workers=options["workers"],
+                allow_generated=options["allow_generated"],
             )
         except ManifestError as exc:
             raise CommandError(f"cannot read the manifest {exc}") from None
