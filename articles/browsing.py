@@ -146,9 +146,8 @@ def most_mentioned(model, limit):
     )
 
 
-def kind_counts(model, queryset=None):
+def kind_counts(model):
     """[(kind, label, number of entities)] for the index's kind filter."""
     labels = dict(model.Kind.choices)
-    queryset = model.objects.all() if queryset is None else queryset
-    rows = queryset.order_by().values("kind").annotate(n=Count("pk")).order_by("kind")
+    rows = model.objects.order_by().values("kind").annotate(n=Count("pk")).order_by("kind")
     return [(row["kind"], labels.get(row["kind"], row["kind"]), row["n"]) for row in rows]

@@ -273,17 +273,17 @@ def source_detail(request, slug):
 
 
 INDEX_SORTS = {"articles": "Most articles", "name": "A–Z"}
+WITH_ARTICLES = Q(n__gt=0)
 
 
-def _index(request, model, template, relation, title, queryset=None):
-    """An index of actors, places or sources (``queryset``, else all): most
-    articles first (``sort=name`` for A–Z), those without a published article
-    only with ``empty=1``, and ``q`` keeping the names (or aliases) that contain it."""
-    queryset = model.objects.all() if queryset is None else queryset
-    kinds = browsing.kind_counts(model, queryset)
+def _index(request, model, template, relation, title, shown=WITH_ARTICLES):
+    """An index of actors, places or sources: most articles first (``sort=name``
+    for A–Z), those that are not ``shown`` (without a published article) only
+    with ``empty=1``, and ``q`` keeping the names (or aliases) that contain it."""
+    kinds = browsing.kind_counts(model)
     kind = request.GET.get("kind", "")
     problems = []
-    entities = browsing.with_article_counts(queryset, relation)
+    entities = browsing.with_article_counts(model.objects.all(), relation)
     if kind:
         if kind in dict(model.Kind.choices):
             entities = entities.filter(kind=kind)
@@ -302,8 +302,8 @@ def _index(request, model, template, relation, title, queryset=None):
     show_empty = request.GET.get("empty") == "1"
     empty_count = None
     if not show_empty:
-        empty_count = entities.filter(n=0).count()
-        entities = entities.filter(n__gt=0)
+        empty_count = entities.exclude(shown).count()
+        entities = entities.filter(shown)
     order = request.GET.get("sort", "")
     if order not in INDEX_SORTS:
         order = "articles"
@@ -361,8 +361,6 @@ def location_list(request):
 
 def source_list(request):
     # Outlets the gazetteer knows are listed once the archive has or names them.
-    present = Source.objects.filter(
-        Exists(Article.objects.filter(source=OuterRef("pk")))
-        | Exists(SourceMention.objects.filter(source=OuterRef("pk")))
-    )
-    return _index(request, Source, "articles/entity_list.html", "articles", "Sources", present)
+    named = Exists(SourceMention.objects.filter(source=OuterRef("pk")))
+    shown = WITH_ARTICLES | Q(named)
+    return _index(request, Source, "articles/entity_list.html", "articles", "Sources", shown)

@@ -22,7 +22,7 @@ from articles.models import Article, Location, LocationMention, Source, SourceFu
 SOURCE = "Meridian Defence Review"
 AUTHORS = ["Alina Varga", "Tomas Brell", "Ruth Oakes"]
 NOTICE = (
-    "Meridian staff follow the Geneva Conventions and publish no imagery that "
+    "Meridian staff, trained in Geneva, follow the Geneva Conventions and publish no imagery that "
     "identifies prisoners of war or shows their treatment in captivity."
 )
 NOTE = "Note: Meridian receives no classified material and draws only on open reports and imagery."
@@ -256,6 +256,8 @@ def test_furniture_an_editor_adds_is_taken_out(meridian, admin_client):
         "homepage": "",
         "country": "",
         "language": source.language,
+        "aliases-TOTAL_FORMS": 0,
+        "aliases-INITIAL_FORMS": 0,
         "furniture-TOTAL_FORMS": len(rows) + 1,
         "furniture-INITIAL_FORMS": len(rows),
         "furniture-MIN_NUM_FORMS": 0,
@@ -369,7 +371,10 @@ def test_the_corpus_report_shows_each_source(meridian):
     assert f"{SOURCE} ({slug})" in text
     assert "articles: 30" in text
     assert "standing notices: 2" in text and "headings: 2" in text
-    assert "[learned] in 30 articles: Meridian staff follow the Geneva Conventions" in text
+    assert (
+        "[learned] in 30 articles: Meridian staff, trained in Geneva, follow the Geneva Conventions"
+        in text
+    )
     assert "bylines: 30 (authors filled in 0)" in text
     assert "datelines: 30 (dates filled in 0)" in text
     assert "most linked places: Kharkiv (30)" in text
@@ -380,5 +385,5 @@ def test_the_corpus_report_is_an_admin_page_too(meridian, admin_client):
     report_url = reverse("admin:articles_sourcefurniture_report")
     assert report_url in listing.content.decode()
     page = admin_client.get(report_url).content.decode()
-    assert SOURCE in page and "Meridian staff follow the Geneva" in page
+    assert SOURCE in page and "Meridian staff, trained in Geneva" in page
     assert "Kharkiv (30)" in page

@@ -179,7 +179,7 @@ def test_media_actors_become_sources_with_their_mentions_and_old_address():
     existing = Source.objects.create(name="Steppe Courier", kind=Source.Kind.OTHER)
 
     migration = importlib.import_module(
-        "articles.migrations.0010_precise_linking_outlets_suggestion_evidence"
+        "articles.migrations.0012_precise_linking_outlets_suggestion_evidence"
     )
     migration.move_outlets_to_sources(apps, None)
 

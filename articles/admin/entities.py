@@ -325,12 +325,11 @@ class LocationAdmin(EntityAdmin):
 @admin.register(Source)
 class SourceAdmin(RecleaningSourceMixin, CuratedAdmin):
     count_model, count_field, article_filter = Article, "source", "source__id__exact"
-    inlines = [SourceFurnitureInline]
     list_display = ["name", "kind", "country", "language", "articles_link"]
     list_filter = ["kind", "language"]
     search_fields = ["name", "homepage", "aliases__name"]
     fields = ["name", "kind", "homepage", "country", "language"]
-    inlines = [SourceAliasInline]
+    inlines = [SourceAliasInline, SourceFurnitureInline]
 
     # A change of an outlet's names or kind re-links the articles that name it.
 
