@@ -237,14 +237,18 @@ class Article(models.Model):
         editable=False,
         help_text="Articles with the same key tell one story: translations and near-copies.",
     )
+    # Database defaults too, so that rows written by plain SQL get them.
     furniture = models.JSONField(
         default=list,
+        db_default=[],
         blank=True,
         help_text="What cleaning took out of the body, with its place, so that the original "
         "text can be rebuilt: standing notices, headings, byline, dateline, footnote marks.",
     )
     cleaned_with = models.CharField(
         max_length=32,
+        db_default="",
+        default="",
         blank=True,
         editable=False,
         help_text="The fingerprint of the source furniture the body was cleaned with.",

@@ -31,6 +31,8 @@ class Migration(migrations.Migration):
             model_name="article",
             name="cleaned_with",
             field=models.CharField(
+                db_default="",
+                default="",
                 blank=True,
                 editable=False,
                 help_text="The fingerprint of the source furniture the body was cleaned with.",
@@ -41,6 +43,7 @@ class Migration(migrations.Migration):
             model_name="article",
             name="furniture",
             field=models.JSONField(
+                db_default=[],
                 blank=True,
                 default=list,
                 help_text="What cleaning took out of the body, with its place, so that the original text can be rebuilt: standing notices, headings, byline, dateline, footnote marks.",
