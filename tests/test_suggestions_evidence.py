@@ -128,3 +128,17 @@ def test_accepting_a_suggestion_adds_its_other_forms_as_names(imported):
     accept_suggestion(general, actor)
     assert {"завадський", "завадського"} <= set(actor.aliases.values_list("normalized", flat=True))
     assert actor.mentions.get().count == 3
+
+
+def test_the_rest_of_a_longer_name_built_on_a_known_place_is_no_suggestion(tmp_path, gazetteer):
+    body = (
+        "Shelling continued, the Kharkiv Courier reported, and the Odesa Chronicle "
+        "quoted officials. Later the Kharkiv Courier wrote that Minister Marta Kovalyk "
+        "visited the Odesa Chronicle newsroom."
+    )
+    path = tmp_path / "outlets.jsonl"
+    path.write_text(json.dumps({"source": "Ridge Analysis", "title": "Outlets", "body": body}))
+    import_paths([path])
+    names = set(Suggestion.objects.values_list("name", flat=True))
+    assert not names & {"Courier", "Chronicle"}
+    assert "Marta Kovalyk" in names

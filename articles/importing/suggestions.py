@@ -293,6 +293,8 @@ def find_candidates(scan, text, limit=None):
         if not words or len(words) > MAX_WORDS:
             continue
         first_in_sentence = opens and start == 0
+        if start == 0 and _continues_a_known_name(scan, last - len(run) + 1):
+            continue  # "Kharkiv Courier", "Kyiv Independent": not "Courier", "Independent"
         if len(words) == 1 and (
             not _plausible_single(words[0], first_in_sentence)
             or (end < len(run) and run[end].casefold() in TITLES)  # "Federal Chancellor"
@@ -319,6 +321,12 @@ def find_candidates(scan, text, limit=None):
             entry[PLACE_VOTES] += 1
             entry[CUED] += 1
     return found
+
+
+def _continues_a_known_name(scan, first):
+    """Whether the word at ``first`` directly follows a name the gazetteer knows,
+    so that it only finishes a longer name built on it."""
+    return first - 1 in scan.taken and scan.pieces[2 * first] == " "
 
 
 def _part_of_a_known_name(scan, last):
