@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..linking import CYRILLIC_WORD, Gazetteer
-from ..models import Article, Suggestion, normalize_name
+from ..models import Article, Source, SourceAlias, Suggestion, normalize_name
 
 EXAMPLES = 3  # example sentences kept per suggestion
 MAX_WORDS = 6
@@ -323,6 +323,17 @@ def find_candidates(scan, text, limit=None):
     return found
 
 
+def _source_keys():
+    """Suggestion keys of the archive's sources and their other names ("Institute
+    for the Study of War (ISW)" as "Institute for the Study of War" too): a
+    source named in a text is no new name for the gazetteer."""
+    names = [*Source.objects.values_list("name", flat=True)]
+    names += SourceAlias.objects.values_list("name", flat=True)
+    return {suggestion_key(re.sub(r"\s*\([^()]*\)$", "", name)) for name in names} | {
+        suggestion_key(name) for name in names
+    }
+
+
 def _continues_a_known_name(scan, first):
     """Whether the word at ``first`` directly follows a name the gazetteer knows,
     so that it only finishes a longer name built on it."""
@@ -442,7 +453,8 @@ class SuggestionBook:
         if not self.entries:
             return 0
         authors = self._archive_authors()
-        keys = list(self.entries)
+        sources = _source_keys()
+        keys = [key for key in self.entries if key not in sources]
         now = timezone.now()
         existing = {}
         for offset in range(0, len(keys), 2000):
@@ -454,7 +466,8 @@ class SuggestionBook:
             )
         new, updates = [], []
         dropped = set(dropped_slugs)
-        for key, delta in self.entries.items():
+        for key in keys:
+            delta = self.entries[key]
             row = existing.get(key)
             if row is None and delta.mentions <= 0:
                 continue
