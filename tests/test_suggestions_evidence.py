@@ -146,16 +146,16 @@ def test_the_rest_of_a_longer_name_built_on_a_known_place_is_no_suggestion(tmp_p
 
 def test_a_source_of_the_archive_named_in_a_text_is_no_suggestion(tmp_path, gazetteer):
     records = [
-        {"source": "Eastern Policy Institute (EPI)", "title": "Own report", "body": "Text."},
+        {"source": "Halden Policy Institute (HPI)", "title": "Own report", "body": "Text."},
         {
             "source": "Ridge Analysis",
             "title": "Citing a think tank",
-            "body": "Analysts at the Eastern Policy Institute said that Ostap Kmit was wrong.",
+            "body": "Analysts at the Halden Policy Institute said that Ostap Kmit was wrong.",
         },
     ]
     path = tmp_path / "sources.jsonl"
     path.write_text("\n".join(json.dumps(record) for record in records))
     import_paths([path])
     names = set(Suggestion.objects.values_list("name", flat=True))
-    assert "Eastern Policy Institute" not in names
+    assert "Halden Policy Institute" not in names
     assert "Ostap Kmit" in names
