@@ -7,7 +7,7 @@ DEMO_ENV := DEBUG=1
 # Management commands run with DEBUG=1 unless the environment has a SECRET_KEY.
 MANAGE := $(if $(SECRET_KEY),,$(DEMO_ENV)) $(BIN)/python manage.py
 
-.PHONY: demo demo-large demo-fixture citation-js test test-sqlite test-postgres lint install serve clean backup restore loadtest benchmark
+.PHONY: demo demo-large demo-large-db screenshots demo-fixture citation-js test test-sqlite test-postgres lint install serve clean backup restore loadtest benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,18 +40,24 @@ endif
 LARGE_DB_URL ?= sqlite:///$(CURDIR)/var/demo-large.sqlite3
 LARGE_CORPUS = var/demo-large-corpus/$(or $(ARTICLES),3000)-$(or $(SEED),1)
 LARGE_ENV = $(DEMO_ENV) DATABASE_URL="$(LARGE_DB_URL)"
-demo-large: install
+demo-large: demo-large-db
+	@echo
+	@echo "The large demo (generated articles, each marked as such) is at http://127.0.0.1:8000/"
+	@echo "Its database: $(LARGE_DB_URL)"
+	@echo
+	$(LARGE_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+demo-large-db: install
 	mkdir -p var
 	$(DEMO_ENV) $(BIN)/python manage.py generate_corpus \
 		--count $(or $(ARTICLES),3000) --seed $(or $(SEED),1) --out $(LARGE_CORPUS)
 	$(LARGE_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(LARGE_ENV) $(BIN)/python manage.py load_gazetteer
 	$(LARGE_ENV) $(BIN)/python manage.py import_articles $(LARGE_CORPUS) --no-progress
-	@echo
-	@echo "The large demo (generated articles, each marked as such) is at http://127.0.0.1:8000/"
-	@echo "Its database: $(LARGE_DB_URL)"
-	@echo
-	$(LARGE_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The README's screenshots, taken from the large demo in headless Chromium.
+screenshots: demo-large-db
+	$(LARGE_ENV) $(BIN)/python scripts/readme_screenshots.py docs/screenshots
 
 # Rebuild fixtures/demo.json from the import of fixtures/corpus into a fresh database.
 DEMO_BUILD_DB := $(CURDIR)/var/demo-build.sqlite3
