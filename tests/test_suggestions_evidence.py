@@ -134,13 +134,13 @@ def test_the_rest_of_a_longer_name_built_on_a_known_place_is_no_suggestion(tmp_p
     body = (
         "Shelling continued, the Kharkiv Courier reported, and the Odesa Chronicle "
         "quoted officials. Later the Kharkiv Courier wrote that Minister Marta Kovalyk "
-        "visited the Odesa Chronicle newsroom."
+        "visited the Odesa Chronicle newsroom. The Endowment for Kyiv paid for it."
     )
     path = tmp_path / "outlets.jsonl"
     path.write_text(json.dumps({"source": "Ridge Analysis", "title": "Outlets", "body": body}))
     import_paths([path])
     names = set(Suggestion.objects.values_list("name", flat=True))
-    assert not names & {"Courier", "Chronicle"}
+    assert not names & {"Courier", "Chronicle", "Endowment"}
     assert "Marta Kovalyk" in names
 
 

@@ -343,12 +343,12 @@ def _continues_a_known_name(scan, first):
 def _part_of_a_known_name(scan, last):
     """Whether the word at ``last`` belongs to a longer name around a name the
     gazetteer knows: it qualifies it ("Nazi Germany") or heads it ("Hero of
-    Ukraine")."""
+    Ukraine", "Fund for Kyiv")."""
     words, taken = scan.pieces[1::2], scan.taken
     following = last + 1
     if following in taken and scan.pieces[2 * following] == " ":
         return True
-    if words[following : following + 1] == ["of"]:
+    if words[following : following + 1] in (["of"], ["for"]):
         after_of = (
             following + 2 if words[following + 1 : following + 2] == ["the"] else following + 1
         )
