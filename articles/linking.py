@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from .invisible import remove_invisible
 from .models import ActorAlias, ActorMention, Article, LocationAlias, LocationMention
 
 WORD = re.compile(r"\w+")
@@ -137,7 +138,7 @@ class _Name:
 
 
 def _words_of(name):
-    return WORD.findall(name.replace("\u2019", "'"))
+    return WORD.findall(remove_invisible(name).replace("\u2019", "'"))
 
 
 class Gazetteer:
@@ -239,7 +240,7 @@ class Gazetteer:
         """A :class:`Scan` of ``text``: the counts :meth:`count` gives, plus the
         text's words and which of them the gazetteer's names took, for
         finding the names it does not know."""
-        pieces = _SPLIT.split(text)
+        pieces = _SPLIT.split(remove_invisible(text))
         words = pieces[1::2]
         folded = [word.lower() for word in words]
         actors, locations = Counter(), Counter()
@@ -253,7 +254,7 @@ class Gazetteer:
     def count(self, text):
         """``(actor counts, location counts)``: Counters keyed by entity id."""
         actors, locations = Counter(), Counter()
-        words = WORD.findall(text)
+        words = WORD.findall(remove_invisible(text))
         for _, _, targets in self.matches(words, [word.lower() for word in words]):
             for kind, entity_id in targets:
                 (actors if kind == ACTOR else locations)[entity_id] += 1

@@ -17,17 +17,24 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from .invisible import remove_invisible
+
 
 def normalize_name(name):
     """The form in which two spellings of a name are compared: NFKC, casefolded,
-    typographic apostrophes folded, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", name or "").replace("\u2019", "'").replace("\u02bc", "'")
+    invisible characters removed, typographic apostrophes folded, whitespace
+    collapsed."""
+    text = (
+        remove_invisible(unicodedata.normalize("NFKC", name or ""))
+        .replace("\u2019", "'")
+        .replace("\u02bc", "'")
+    )
     return " ".join(text.casefold().split())
 
 
 def unique_slug(model, text, *, max_length=80, exclude_pk=None):
     """A slug for ``text`` not yet used by ``model``: ``base``, ``base-2``, ..."""
-    base = slugify(text, allow_unicode=False)[:max_length].strip("-") or "item"
+    base = slugify(remove_invisible(text), allow_unicode=False)[:max_length].strip("-") or "item"
     slug, n = base, 1
     others = model._default_manager.all()
     if exclude_pk is not None:

@@ -19,6 +19,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ..invisible import remove_invisible
 from ..models import ActorMention, Article, ArticleSignature, IdList, LocationMention
 from ..search import get_engine
 from .records import analyse
@@ -83,7 +84,9 @@ class SlugAllocator:
         self.index = get_engine().index
 
     def allocate(self, titles):
-        bases = [slugify(title)[:SLUG_MAX].strip("-") or "article" for title in titles]
+        bases = [
+            slugify(remove_invisible(title))[:SLUG_MAX].strip("-") or "article" for title in titles
+        ]
         stems = {base: base[: SLUG_MAX - 8].rstrip("-") for base in bases}
         known = set(stems.values()) & self.next_number.keys()
         remembered = {f"{stem}-{self.next_number[stem]}": stem for stem in known}

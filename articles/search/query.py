@@ -18,6 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..invisible import remove_invisible
+
 MAX_QUERY_LENGTH = 500
 MAX_UNITS = 16
 MAX_WORD_LENGTH = 60
@@ -163,8 +165,10 @@ def label_for(node):
 
 
 def clean_text(text):
-    """NFKC, control and private-use characters out, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", str(text or ""))
+    """NFKC, invisible characters removed (a zero-width space or soft hyphen
+    inside a word leaves one word), other control and private-use characters
+    out, whitespace collapsed."""
+    text = remove_invisible(unicodedata.normalize("NFKC", str(text or "")))
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     return " ".join(text.split())
 
