@@ -9,6 +9,7 @@ from articles.importing import import_paths
 from articles.invisible import INVISIBLE_CHARACTERS
 from articles.linking import Gazetteer
 from articles.models import Article, Location, Source, unique_slug
+from articles.search import search_articles
 from articles.search.query import parse_query
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +74,65 @@ def test_linking_reads_words_split_by_invisible_characters():
 
 def test_slugs_leave_invisible_characters_out():
     assert unique_slug(Location, "Ky\u200biv\u00ad Oblast\u202e") == "kyiv-oblast"
+
+
+# British and American spellings ---------------------------------------------
+
+
+@pytest.fixture
+def spellings():
+    keys = ("us_air", "uk_air", "uk_defence_apart", "us_armor", "uk_armour", "program")
+    texts = [
+        ("Patriot batteries", "The air defense of the capital held against the strike."),
+        ("Night raid", "Air defence units shot down most of the drones."),
+        ("Ministry statement", "The defence ministry said the air base was quiet."),
+        ("Column losses", "An armored column was hit near the river."),
+        ("Brigade losses", "Armoured vehicles of the brigade were repaired."),
+        ("Software update", "The targeting program was updated for the drones."),
+    ]
+    return dict(zip(keys, add_articles(*texts), strict=True))
+
+
+def test_british_and_american_spellings_find_each_other(client, spellings):
+    defence = found_set(client, q="defence")
+    assert defence == found_set(client, q="defense")
+    assert {spellings["us_air"], spellings["uk_air"], spellings["uk_defence_apart"]} == defence
+    armour = {spellings["us_armor"], spellings["uk_armour"]}
+    assert found_set(client, q="armoured") == found_set(client, q="armored") == armour
+
+
+def test_a_phrase_matches_in_either_spelling_word_by_word(client, spellings):
+    both = {spellings["us_air"], spellings["uk_air"]}
+    assert found_set(client, q='"air defence"') == found_set(client, q='"air defense"') == both
+
+
+def test_exact_searches_only_the_spelling_typed(client, spellings):
+    assert found_set(client, q="defence", exact=1) == {
+        spellings["uk_air"],
+        spellings["uk_defence_apart"],
+    }
+    assert found_set(client, q='"air defense"', exact=1) == {spellings["us_air"]}
+
+
+def test_the_page_says_which_spellings_were_also_searched(client, spellings):
+    page = client.get("/search/", {"q": "armoured defence"}).content.decode()
+    assert "“armoured” also searched the forms armored" in page
+    assert "“defence” also searched the forms defense" in page
+    assert "exact=1" in page
+    exact = client.get("/search/", {"q": "armoured defence", "exact": 1}).content.decode()
+    assert "also searched the forms" not in exact
+
+
+def test_programme_finds_program_but_a_program_stays_a_program(client, spellings):
+    assert found_set(client, q="programme") == {spellings["program"]}
+    program = search_articles({"q": "program"}).parsed
+    assert program.positive_nodes() == parse_query("program").positive_nodes()
+
+
+def test_exports_follow_the_spellings_searched(client, spellings):
+    response = client.get("/search/export.csv", {"q": '"air defence"'})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode() if response.streaming else ""
+    body = body or response.content.decode()
+    for key in ("us_air", "uk_air"):
+        assert Article.objects.get(slug=spellings[key]).title in body

@@ -13,7 +13,7 @@ Parameters (all optional, all plain GET): ``q``; ``source``, ``actor``,
 ``location`` and ``exclude_source``, ``exclude_actor``, ``exclude_location``
 (slugs, repeatable); ``language``; ``date_from``, ``date_to`` (ISO dates);
 ``dated`` (yes/no); ``sort`` (relevance, newest, oldest); ``exact`` (1: no
-spelling expansion); ``page``.
+other names, spellings or word forms); ``page``.
 
 The engine is the database's: PostgreSQL (tsvector and GIN) or SQLite (FTS5),
 each implementing the contract in ``base.py``; ``ENGINES`` names them.  Bad
@@ -47,6 +47,7 @@ from ..models import (
 from ..pagination import InOrder, paginate, parse_page_number
 from .aliases import expand_aliases
 from .facets import FACET_BASES, compute_facets
+from .forms import expand_word_forms
 from .highlight import has_mark, marked_html
 from .query import parse_query
 
@@ -104,6 +105,7 @@ class SearchResults:
         self.exact = _flag(self.params.get("exact"))
         if not self.exact:
             expand_aliases(self.parsed)
+            expand_word_forms(self.parsed)
 
         published = Article.objects.published()
         self.filterset = ArticleFilter(self.params, queryset=published)

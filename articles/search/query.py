@@ -95,10 +95,12 @@ class Unit:
     kind: str  # "word", "phrase" or "prefix"
     variants: list = field(default_factory=list)  # other spellings (nodes), e.g. S300
     expansion: Expansion | None = None
+    forms: list = field(default_factory=list)  # nodes of other word forms (see forms.py)
+    form_labels: list = field(default_factory=list)  # those forms, for the page
 
     @property
     def node(self):
-        nodes = [node_for(self.tokens, self.kind == "prefix"), *self.variants]
+        nodes = [node_for(self.tokens, self.kind == "prefix"), *self.variants, *self.forms]
         if self.expansion is not None:
             nodes += self.expansion.nodes
         return any_of(nodes)
@@ -154,6 +156,11 @@ class ParsedQuery:
             for unit in self.units + self.excluded
             if unit.expansion and unit.expansion.shown_names
         ]
+
+    @property
+    def form_expansions(self):
+        """Units whose words were also searched in other forms (defense for defence)."""
+        return [unit for unit in self.units + self.excluded if unit.form_labels]
 
 
 def label_for(node):
