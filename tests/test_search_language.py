@@ -136,3 +136,60 @@ def test_exports_follow_the_spellings_searched(client, spellings):
     body = body or response.content.decode()
     for key in ("us_air", "uk_air"):
         assert Article.objects.get(slug=spellings[key]).title in body
+
+
+# Ukrainian and Russian word forms --------------------------------------------
+
+
+@pytest.fixture
+def cyrillic():
+    ukrainian = add_articles(
+        ("Нічна атака", "Обстріли Харкова тривали всю ніч, повідомила міська рада."),
+        ("Світло повернули", "У Харкові відновили електропостачання після атаки."),
+        ("Ранок у місті", "Харків прокинувся від сирен, кількість обстрілів зросла."),
+        ("Тиша на півдні", "Одеса провела спокійну ніч без тривог."),
+        language="uk",
+    )
+    russian = add_articles(
+        ("Ночь в столице", "Жители Киева провели ночь в укрытиях."),
+        ("Утро", "Киев снова атакован беспилотниками."),
+        ("Юг", "Одесса провела спокойную ночь."),
+        language="ru",
+    )
+    return dict(
+        zip(
+            ("of_kharkiv", "in_kharkiv", "kharkiv", "odesa", "of_kyiv", "kyiv", "odessa"),
+            ukrainian + russian,
+            strict=True,
+        )
+    )
+
+
+def test_ukrainian_inflected_names_find_each_other_in_running_text(client, cyrillic):
+    kharkiv = {cyrillic[key] for key in ("of_kharkiv", "in_kharkiv", "kharkiv")}
+    for query in ("Харкова", "Харкові", "Харків"):
+        assert found_set(client, q=query) == kharkiv, query
+
+
+def test_russian_inflected_names_find_each_other(client, cyrillic):
+    kyiv = {cyrillic["of_kyiv"], cyrillic["kyiv"]}
+    assert found_set(client, q="Киева") == found_set(client, q="Киев") == kyiv
+
+
+def test_ukrainian_inflected_common_nouns_find_each_other(client, cyrillic):
+    shelling = {cyrillic["of_kharkiv"], cyrillic["kharkiv"]}
+    assert found_set(client, q="обстрілів") == found_set(client, q="обстріли") == shelling
+
+
+def test_exact_searches_only_the_form_typed(client, cyrillic):
+    assert found_set(client, q="Харкова", exact=1) == {cyrillic["of_kharkiv"]}
+    assert found_set(client, q="обстрілів", exact=1) == {cyrillic["kharkiv"]}
+
+
+def test_a_phrase_matches_its_words_in_other_forms(client, cyrillic):
+    assert found_set(client, q='"обстрілів харкова"') == {cyrillic["of_kharkiv"]}
+
+
+def test_the_page_says_which_word_forms_were_also_searched(client, cyrillic):
+    page = client.get("/search/", {"q": "Харкова"}).content.decode()
+    assert "“Харкова” also searched the forms харків" in page
