@@ -634,3 +634,22 @@ class MergedSlug(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+class ArchiveWord(models.Model):
+    """A word of the archive's texts (ledes and bodies, lower case) and in how
+    many articles it occurs: kept by the import, rebuilt by relink_articles.
+    "Did you mean" looks for the closest spellings here, never in the articles."""
+
+    word = models.CharField(max_length=60, unique=True)
+    # A misspelling mostly keeps the first letter and about the length: the
+    # candidates of a word are read by these two.
+    initial = models.CharField(max_length=1)
+    length = models.PositiveSmallIntegerField()
+    articles = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["initial", "length"], name="archive_word_initial_length")]
+
+    def __str__(self):
+        return self.word

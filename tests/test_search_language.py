@@ -3,12 +3,15 @@ British and American spellings, Ukrainian and Russian word forms, and "did you
 mean" for a misspelt name.  Through real requests, on whichever database the
 suite runs on."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from articles.importing import import_paths
 from articles.invisible import INVISIBLE_CHARACTERS
 from articles.linking import Gazetteer
-from articles.models import Article, Location, Source, unique_slug
+from articles.models import ArchiveWord, Article, Location, Source, unique_slug
 from articles.search import search_articles
 from articles.search.query import parse_query
 
@@ -193,3 +196,57 @@ def test_a_phrase_matches_its_words_in_other_forms(client, cyrillic):
 def test_the_page_says_which_word_forms_were_also_searched(client, cyrillic):
     page = client.get("/search/", {"q": "Харкова"}).content.decode()
     assert "“Харкова” also searched the forms харків" in page
+
+
+# Did you mean ----------------------------------------------------------------
+
+
+@pytest.fixture
+def bakhmut(tmp_path, gazetteer):
+    """Three imported reports on Bakhmut and one on a misspelt word, through
+    the import (which keeps the vocabulary)."""
+    reports = {
+        "one.txt": "Bakhmut holds\n\nFighting around Bakhmut went on through the night.",
+        "two.txt": "Shelling\n\nArtillery struck Bakhmut and the surrounding villages again.",
+        "three.txt": "Supply lines\n\nRoads into Bakhmut were cut by drone attacks on convoys.",
+        "four.txt": "Logistics\n\nThe logistics of the reinforcements were strained all week.",
+    }
+    for name, text in reports.items():
+        (tmp_path / name).write_text(text)
+    import_paths([tmp_path])
+
+
+def offers(client, **params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response.context["results"].spelling_offers, response.content.decode()
+
+
+def test_a_misspelt_name_offers_the_gazetteer_name_with_its_count(client, bakhmut):
+    offered, page = offers(client, q="Bakmut")
+    query, count, url = offered[0]
+    assert (query, count) == ("Bakhmut", 3)
+    assert "Did you mean" in page and f'href="{url.replace("&", "&amp;")}"' in page
+    followed = client.get("/search/" + url)
+    assert followed.context["results"].count == 3
+
+
+def test_a_misspelt_word_offers_the_archive_word_with_its_count(client, bakhmut):
+    offered, _ = offers(client, q="logistcs")
+    assert [(query, count) for query, count, _ in offered] == [("logistics", 1)]
+
+
+def test_a_query_that_finds_enough_offers_nothing(client, bakhmut):
+    assert offers(client, q="Bakhmut")[0] == []
+    assert offers(client, q="Bakmut", exact=1)[0] == []
+
+
+def test_the_vocabulary_follows_updates_and_is_rebuilt_by_relink(client, tmp_path, bakhmut):
+    assert ArchiveWord.objects.get(word="logistics").articles == 1
+    (tmp_path / "four.txt").write_text("Logistics\n\nThe supply of the reinforcements was slow.")
+    import_paths([tmp_path])
+    assert not ArchiveWord.objects.filter(word="logistics").exists()  # the lede and body only
+    kept = dict(ArchiveWord.objects.values_list("word", "articles"))
+    call_command("relink_articles", stdout=io.StringIO())
+    assert dict(ArchiveWord.objects.values_list("word", "articles")) == kept
+    assert kept["bakhmut"] == 3

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from ..invisible import remove_invisible
 from ..models import ActorMention, Article, ArticleSignature, IdList, LocationMention
 from ..search import get_engine
+from ..search.vocabulary import count_words
 from .records import analyse
 from .signatures import best_match
 from .suggestions import SuggestionBook, suggestion_text
@@ -413,6 +414,11 @@ class BatchWriter:
         for article, old_text, _ in updated:
             self.book.add(article.slug, old_text, sign=-1)
         self.book.flush(dropped_slugs=[article.slug for article, _, _ in updated])
+        written = [article for article, _ in created] + [article for article, _, _ in updated]
+        count_words(
+            [suggestion_text(article.title, article.lede, article.body) for article in written],
+            [old_text for _, old_text, _ in updated],
+        )
 
 
 def story_key_for_url(url):

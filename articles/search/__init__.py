@@ -50,6 +50,7 @@ from .facets import FACET_BASES, compute_facets
 from .forms import expand_word_forms
 from .highlight import has_mark, marked_html
 from .query import parse_query
+from .vocabulary import closest_spellings
 
 SORTS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
 MAIN_ENTITIES = 3  # actors and places shown beside each result
@@ -57,6 +58,9 @@ PLAIN_SNIPPET_WORDS = 45
 NEWEST = [F("published").desc(nulls_last=True), "-created", "-pk"]
 OLDEST = [F("published").asc(nulls_last=True), "created", "pk"]
 ROW_FIELDS = ("pk", "published", "source_id", "language")
+FEW_RESULTS = 3  # fewer matches than this and the page offers other spellings
+MAX_UNITS_CORRECTED = 4
+MAX_SPELLING_OFFERS = 3
 
 
 # The search engine of each database, by ``connection.vendor``.
@@ -308,6 +312,28 @@ class SearchResults:
     @cached_property
     def facets(self):
         return compute_facets(self)
+
+    @cached_property
+    def spelling_offers(self):
+        """``[(query, count, url)]`` when the query found fewer than
+        ``FEW_RESULTS``: the query with one word or name spelt as the
+        gazetteer (first) or the archive spells it, for each spelling that
+        finds more."""
+        if self.exact or not self.has_terms or self.errors or self.count >= FEW_RESULTS:
+            return []
+        offers = []
+        for unit in self.parsed.units[:MAX_UNITS_CORRECTED]:
+            if unit.kind == "prefix" or unit.expansion is not None:
+                continue
+            for spelling in closest_spellings(unit.typed):
+                query = self.parsed.text.replace(unit.typed, spelling, 1)
+                params = self.params.copy()
+                params["q"] = query
+                params.pop("page", None)
+                count = SearchResults(params).count
+                if count > self.count:
+                    offers.append((query, count, self.url(q=query)))
+        return offers[:MAX_SPELLING_OFFERS]
 
     @cached_property
     def named_pages(self):
