@@ -65,7 +65,7 @@ def count_words(added_texts=(), removed_texts=()):
         ArchiveWord.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["word"], update_fields=["articles"]
         )
-    ArchiveWord.objects.filter(articles=0).delete()
+        ArchiveWord.objects.filter(word__in=chunk, articles=0).delete()
 
 
 def rebuild_vocabulary(chunk_size=1000):
