@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from .invisible import remove_invisible
 from .models import (
     OUTLET_KINDS,
     ActorAlias,
@@ -176,7 +177,7 @@ class _Name:
 
 
 def _words_of(name):
-    return WORD.findall(name.replace("\u2019", "'"))
+    return WORD.findall(remove_invisible(name).replace("\u2019", "'"))
 
 
 class Gazetteer:
@@ -331,7 +332,7 @@ class Gazetteer:
         """A :class:`Scan` of ``text``: the counts :meth:`count` gives, plus the
         text's words and which of them the gazetteer's names took, for
         finding the names it does not know."""
-        pieces = _SPLIT.split(text)
+        pieces = _SPLIT.split(remove_invisible(text))
         words = pieces[1::2]
         folded = [word.lower() for word in words]
         counters = {ACTOR: Counter(), LOCATION: Counter(), SOURCE: Counter()}

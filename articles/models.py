@@ -17,17 +17,24 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from .invisible import remove_invisible
+
 
 def normalize_name(name):
     """The form in which two spellings of a name are compared: NFKC, casefolded,
-    typographic apostrophes folded, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", name or "").replace("\u2019", "'").replace("\u02bc", "'")
+    invisible characters removed, typographic apostrophes folded, whitespace
+    collapsed."""
+    text = (
+        remove_invisible(unicodedata.normalize("NFKC", name or ""))
+        .replace("\u2019", "'")
+        .replace("\u02bc", "'")
+    )
     return " ".join(text.casefold().split())
 
 
 def unique_slug(model, text, *, max_length=80, exclude_pk=None):
     """A slug for ``text`` not yet used by ``model``: ``base``, ``base-2``, ..."""
-    base = slugify(text, allow_unicode=False)[:max_length].strip("-") or "item"
+    base = slugify(remove_invisible(text), allow_unicode=False)[:max_length].strip("-") or "item"
     slug, n = base, 1
     others = model._default_manager.all()
     if exclude_pk is not None:
@@ -742,3 +749,22 @@ class MergedSlug(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+class ArchiveWord(models.Model):
+    """A word of the archive's texts (ledes and bodies, lower case) and in how
+    many articles it occurs: kept by the import, rebuilt by relink_articles.
+    "Did you mean" looks for the closest spellings here, never in the articles."""
+
+    word = models.CharField(max_length=60, unique=True)
+    # A misspelling mostly keeps the first letter and about the length: the
+    # candidates of a word are read by these two.
+    initial = models.CharField(max_length=1)
+    length = models.PositiveSmallIntegerField()
+    articles = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["initial", "length"], name="archive_word_initial_length")]
+
+    def __str__(self):
+        return self.word

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..invisible import INVISIBLE, INVISIBLE_CHARACTERS
 from ..models import normalize_name
 from .furniture import CAPTION_RULES, LINE_RULES, SOURCE_PATTERNS, TEASER_BLOCK_MIN_LINES
 from .sources import source_key
@@ -25,12 +26,11 @@ _LINE_RULES = re.compile(
 _LINE_RULE_NAMES = {f"r{i}": rule.name for i, rule in enumerate(LINE_RULES)}
 _COMPILED_CAPTION_RULES = [(rule, rule.compile()) for rule in CAPTION_RULES]
 
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _LINE_EDGES = re.compile(r" *\n *")
 # Anything normalize_text would change; most texts have none and skip the work.
 _UNTIDY = re.compile(
-    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|  | \n|\n "
+    f"[{INVISIBLE_CHARACTERS}\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|  | \n|\n "
 )
 _TERMINAL = ".!?…:;"
 _CLOSERS = "\"'”’»)]"
@@ -59,7 +59,7 @@ def normalize_text(text):
         text = unicodedata.normalize("NFC", text)
     if _UNTIDY.search(text) is None:
         return text.strip(" ")
-    text = _INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     return _LINE_EDGES.sub("\n", _SPACES.sub(" ", text)).strip(" ")
 
 

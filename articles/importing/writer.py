@@ -19,6 +19,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ..invisible import remove_invisible
 from ..models import (
     ActorMention,
     Article,
@@ -28,6 +29,7 @@ from ..models import (
     SourceMention,
 )
 from ..search import get_engine
+from ..search.vocabulary import count_words
 from .records import analyse
 from .signatures import best_match
 from .suggestions import SuggestionBook, suggestion_text
@@ -94,7 +96,9 @@ class SlugAllocator:
         self.index = get_engine().index
 
     def allocate(self, titles):
-        bases = [slugify(title)[:SLUG_MAX].strip("-") or "article" for title in titles]
+        bases = [
+            slugify(remove_invisible(title))[:SLUG_MAX].strip("-") or "article" for title in titles
+        ]
         stems = {base: base[: SLUG_MAX - 8].rstrip("-") for base in bases}
         known = set(stems.values()) & self.next_number.keys()
         remembered = {f"{stem}-{self.next_number[stem]}": stem for stem in known}
@@ -452,6 +456,11 @@ class BatchWriter:
         for article, old_text, _ in updated:
             self.book.add(article.slug, old_text, sign=-1, source_id=article.source_id)
         self.book.flush(dropped_slugs=[article.slug for article, _, _ in updated])
+        written = [article for article, _ in created] + [article for article, _, _ in updated]
+        count_words(
+            [suggestion_text(article.title, article.lede, article.body) for article in written],
+            [old_text for _, old_text, _ in updated],
+        )
 
 
 def story_key_for_url(url):

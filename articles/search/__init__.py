@@ -13,7 +13,7 @@ Parameters (all optional, all plain GET): ``q``; ``source``, ``actor``,
 ``location`` and ``exclude_source``, ``exclude_actor``, ``exclude_location``
 (slugs, repeatable); ``language``; ``date_from``, ``date_to`` (ISO dates);
 ``dated`` (yes/no); ``sort`` (relevance, newest, oldest); ``exact`` (1: no
-spelling expansion); ``page``.
+other names, spellings or word forms); ``page``.
 
 The engine is the database's: PostgreSQL (tsvector and GIN) or SQLite (FTS5),
 each implementing the contract in ``base.py``; ``ENGINES`` names them.  Bad
@@ -47,8 +47,10 @@ from ..models import (
 from ..pagination import InOrder, paginate, parse_page_number
 from .aliases import expand_aliases
 from .facets import FACET_BASES, compute_facets
+from .forms import expand_word_forms
 from .highlight import has_mark, marked_html
 from .query import parse_query
+from .vocabulary import closest_spellings
 
 SORTS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
 MAIN_ENTITIES = 3  # actors and places shown beside each result
@@ -56,6 +58,9 @@ PLAIN_SNIPPET_WORDS = 45
 NEWEST = [F("published").desc(nulls_last=True), "-created", "-pk"]
 OLDEST = [F("published").asc(nulls_last=True), "created", "pk"]
 ROW_FIELDS = ("pk", "published", "source_id", "language")
+FEW_RESULTS = 3  # fewer matches than this and the page offers other spellings
+MAX_UNITS_CORRECTED = 4
+MAX_SPELLING_OFFERS = 3
 
 
 # The search engine of each database, by ``connection.vendor``.
@@ -104,6 +109,7 @@ class SearchResults:
         self.exact = _flag(self.params.get("exact"))
         if not self.exact:
             expand_aliases(self.parsed)
+            expand_word_forms(self.parsed)
 
         published = Article.objects.published()
         self.filterset = ArticleFilter(self.params, queryset=published)
@@ -306,6 +312,28 @@ class SearchResults:
     @cached_property
     def facets(self):
         return compute_facets(self)
+
+    @cached_property
+    def spelling_offers(self):
+        """``[(query, count, url)]`` when the query found fewer than
+        ``FEW_RESULTS``: the query with one word or name spelt as the
+        gazetteer (first) or the archive spells it, for each spelling that
+        finds more."""
+        if self.exact or not self.has_terms or self.errors or self.count >= FEW_RESULTS:
+            return []
+        offers = []
+        for unit in self.parsed.units[:MAX_UNITS_CORRECTED]:
+            if unit.kind == "prefix" or unit.expansion is not None:
+                continue
+            for spelling in closest_spellings(unit.typed):
+                query = self.parsed.text.replace(unit.typed, spelling, 1)
+                params = self.params.copy()
+                params["q"] = query
+                params.pop("page", None)
+                count = SearchResults(params).count
+                if count > self.count:
+                    offers.append((query, count, self.url(q=query)))
+        return offers[:MAX_SPELLING_OFFERS]
 
     @cached_property
     def named_pages(self):

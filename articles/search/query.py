@@ -18,6 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..invisible import remove_invisible
+
 MAX_QUERY_LENGTH = 500
 MAX_UNITS = 16
 MAX_WORD_LENGTH = 60
@@ -93,10 +95,12 @@ class Unit:
     kind: str  # "word", "phrase" or "prefix"
     variants: list = field(default_factory=list)  # other spellings (nodes), e.g. S300
     expansion: Expansion | None = None
+    forms: list = field(default_factory=list)  # nodes of other word forms (see forms.py)
+    form_labels: list = field(default_factory=list)  # those forms, for the page
 
     @property
     def node(self):
-        nodes = [node_for(self.tokens, self.kind == "prefix"), *self.variants]
+        nodes = [node_for(self.tokens, self.kind == "prefix"), *self.variants, *self.forms]
         if self.expansion is not None:
             nodes += self.expansion.nodes
         return any_of(nodes)
@@ -153,6 +157,11 @@ class ParsedQuery:
             if unit.expansion and unit.expansion.shown_names
         ]
 
+    @property
+    def form_expansions(self):
+        """Units whose words were also searched in other forms (defense for defence)."""
+        return [unit for unit in self.units + self.excluded if unit.form_labels]
+
 
 def label_for(node):
     if isinstance(node, Word):
@@ -163,8 +172,10 @@ def label_for(node):
 
 
 def clean_text(text):
-    """NFKC, control and private-use characters out, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", str(text or ""))
+    """NFKC, invisible characters removed (a zero-width space or soft hyphen
+    inside a word leaves one word), other control and private-use characters
+    out, whitespace collapsed."""
+    text = remove_invisible(unicodedata.normalize("NFKC", str(text or "")))
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     return " ".join(text.split())
 

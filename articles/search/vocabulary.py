@@ -1,0 +1,128 @@
+"""The archive's vocabulary and "did you mean".
+
+``ArchiveWord`` holds every word of the archive's ledes and bodies with the
+number of articles it occurs in.  The import adds the words of the articles it
+writes (and takes an updated article's old words away); ``relink_articles``
+rebuilds it.  When a query finds little, the search page offers the closest
+spellings of its words (:func:`closest_spellings`): names of the gazetteer
+first, then the archive's words.  A request reads the words of about the
+typed word's length and first letter, never the articles."""
+
+import difflib
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import F
+
+from ..models import ActorAlias, ArchiveWord, Article, LocationAlias, normalize_name
+from .query import MAX_WORD_LENGTH, STOPWORDS, TOKEN
+
+MIN_WORD_LENGTH = 3  # shorter words are not offered
+CLOSENESS = 0.8  # difflib's ratio: Bakmut/Bakhmut 0.92, Pokrovks/Pokrovsk 0.88
+MAX_OFFERED = 3
+MAX_CANDIDATES = 20_000  # words of one length band and first letter read at most
+CHUNK = 2_000
+
+
+def words_of(text):
+    """The distinct vocabulary words of ``text``."""
+    return {
+        token
+        for token in TOKEN.findall(text.lower())
+        if MIN_WORD_LENGTH <= len(token) <= MAX_WORD_LENGTH
+        and not token.isdigit()
+        and token not in STOPWORDS
+    }
+
+
+def _article_text(lede, body):
+    return f"{lede}\n{body}"
+
+
+@transaction.atomic
+def count_words(added_texts=(), removed_texts=()):
+    """Add the words of ``added_texts`` (one text an article) to the
+    vocabulary, and take those of ``removed_texts`` away."""
+    change = Counter()
+    for text in added_texts:
+        change.update(words_of(text))
+    for text in removed_texts:
+        change.subtract(words_of(text))
+    change = {word: n for word, n in change.items() if n}
+    words = sorted(change)
+    for start in range(0, len(words), CHUNK):
+        chunk = words[start : start + CHUNK]
+        known = dict(ArchiveWord.objects.filter(word__in=chunk).values_list("word", "articles"))
+        rows = [
+            ArchiveWord(
+                word=word,
+                initial=word[0],
+                length=len(word),
+                articles=max(0, known.get(word, 0) + change[word]),
+            )
+            for word in chunk
+        ]
+        ArchiveWord.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["word"], update_fields=["articles"]
+        )
+        ArchiveWord.objects.filter(word__in=chunk, articles=0).delete()
+
+
+def rebuild_vocabulary(chunk_size=1000):
+    """The vocabulary counted anew from every published article."""
+    with transaction.atomic():
+        ArchiveWord.objects.all().delete()
+        rows = Article.objects.published().values_list("lede", "body")
+        texts = []
+        for lede, body in rows.iterator(chunk_size=chunk_size):
+            texts.append(_article_text(lede, body))
+            if len(texts) >= chunk_size * 10:
+                count_words(texts)
+                texts = []
+        count_words(texts)
+
+
+def _gazetteer_names():
+    """(normalised name, name as written) of every name and alias."""
+    names = {}
+    for model in (LocationAlias, ActorAlias):
+        for normalized, name in model.objects.values_list("normalized", "name"):
+            names.setdefault(normalized, name)
+    return names
+
+
+def _archive_words(word):
+    """Words of the vocabulary that could be ``word`` misspelt: one or two
+    letters longer or shorter, starting with the same letter."""
+    length = len(word)
+    rows = (
+        ArchiveWord.objects.filter(initial=word[0], length__range=(length - 2, length + 2))
+        .order_by(F("articles").desc())
+        .values_list("word", flat=True)[:MAX_CANDIDATES]
+    )
+    return list(rows)
+
+
+def closest_spellings(typed):
+    """Other spellings of ``typed`` (a word or a name as typed), closest
+    first: names of the gazetteer, then words of the archive."""
+    form = normalize_name(typed)
+    if len(form) < MIN_WORD_LENGTH:
+        return []
+    names = _gazetteer_names()
+    if form in names:
+        return []
+    offered = [
+        names[match]
+        for match in difflib.get_close_matches(form, names, n=MAX_OFFERED, cutoff=CLOSENESS)
+    ]
+    if " " not in form:
+        words = _archive_words(form)
+        if form not in words:
+            offered += difflib.get_close_matches(form, words, n=MAX_OFFERED, cutoff=CLOSENESS)
+    seen, unique = set(), []
+    for spelling in offered:
+        if normalize_name(spelling) not in seen:
+            seen.add(normalize_name(spelling))
+            unique.append(spelling)
+    return unique
