@@ -71,7 +71,7 @@ def test_an_imported_text_with_invisible_characters_is_found_and_linked(
 
 def test_linking_reads_words_split_by_invisible_characters():
     gazetteer = Gazetteer([("location", 1, "Kyiv", False), ("location", 2, "Snake Island", False)])
-    _, locations = gazetteer.count("Ky\u200biv and Sna\u00adke\u2060 Island")
+    _, locations, _ = gazetteer.count("Ky\u200biv and Sna\u00adke\u2060 Island")
     assert locations == {1: 1, 2: 1}
 
 
