@@ -67,6 +67,7 @@ MIDDLEWARE = [
     # Before whitenoise, so that static files (SVG included) carry the policy too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "archive.middleware.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,6 +126,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     if DATABASES["default"]["NAME"] == str(DEFAULT_SQLITE_PATH):
         DEFAULT_SQLITE_PATH.parent.mkdir(exist_ok=True)
+
+# A statement of a web request running longer than this is stopped and the
+# request answered 503 (archive.middleware.StatementTimeoutMiddleware); 0: no
+# limit.  Management commands, imports and migrations are never limited.
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", 10_000))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
