@@ -103,8 +103,9 @@ class ReplicaRouter:
         return PRIMARY
 
     def db_for_write(self, model, **hints):
-        # A write in a request that was reading a replica: its later reads must see it.
-        _request_reads.set(PRIMARY)
+        if model._meta.app_label in REPLICATED_APPS:
+            # A request that changed the archive: its later reads must see the change.
+            _request_reads.set(PRIMARY)
         return PRIMARY
 
     def allow_relation(self, obj1, obj2, **hints):
