@@ -102,7 +102,8 @@ class StatementLimit:
         connection = context["connection"]
         if connection.vendor == "postgresql" and connection.alias not in self.settled:
             # SET is undone when its transaction rolls back: repeat it until it is set outside one.
-            context["cursor"].cursor.execute(f"SET statement_timeout = {self.timeout_ms}")
+            # On the connection, not the statement's cursor: that may be a named (server-side) one.
+            connection.connection.execute(f"SET statement_timeout = {self.timeout_ms}")
             self.limited[connection.alias] = connection
             if not connection.in_atomic_block:
                 self.settled.add(connection.alias)

@@ -5,6 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from articles.models import Source
+
 from .slow_urls import SLOW_STATEMENT
 
 pytestmark = [
@@ -36,6 +38,15 @@ def test_a_statement_within_the_limit_answers(client, settings):
     response = client.get("/slow")
     assert response.status_code == 200
     assert response.content == b"counted 500000\n"
+
+
+def test_a_page_reading_through_a_server_side_cursor_is_limited_too(client, settings):
+    for n in range(5):
+        Source.objects.create(name=f"Source {n}")
+    settings.DATABASE_STATEMENT_TIMEOUT_MS = 60_000
+    response = client.get("/iterating")
+    assert response.status_code == 200
+    assert response.content == b"iterated 5\n"
 
 
 def test_no_limit_when_the_setting_is_zero(client, settings):
