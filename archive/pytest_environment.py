@@ -7,6 +7,8 @@ that change what the tests check are set or removed here.  The settings
 refuse to start without SECRET_KEY when DEBUG is off; the run gets a random
 one.  SSL redirects are a deployment concern that would turn every test
 request into a 301.  DATABASE_URL is kept: it chooses the database under test.
+A deployment's read replicas are not the suite's: tests/test_replicas.py makes
+its own.
 """
 
 import os
@@ -24,5 +26,7 @@ for name in (
     "ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS",
     "ADMIN_LOGIN_WINDOW_SECONDS",
     "STATIC_ROOT",
+    "DATABASE_REPLICA_URLS",
+    "DATABASE_STATEMENT_TIMEOUT_MS",
 ):
     os.environ.pop(name, None)

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # Before whitenoise, so that static files (SVG included) carry the policy too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "archive.middleware.StatementTimeoutMiddleware",
+    "archive.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,6 +116,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # for compiling short statements: 245 ms of a 407 ms statement counting the
     # places in Ukraine at 1,000,000 synthetic articles.  The URL may set its own.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+# Read replicas (archive/replicas.py): PostgreSQL streaming replicas of the
+# primary, as URLs separated by commas; public pages, searches, exports and the
+# API read from a healthy one.  In tests they mirror the primary (and so are
+# skipped: a mirror is not in recovery).
+ARCHIVE_REPLICA_ALIASES = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    replica = dj_database_url.parse(
+        url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    postgresql = "django.db.backends.postgresql"
+    if postgresql not in {replica["ENGINE"]} & {DATABASES["default"]["ENGINE"]}:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS needs PostgreSQL, for the primary and every replica."
+        )
+    # A replica that is down costs a request at most this, once per check.
+    replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    replica["OPTIONS"].setdefault("options", DATABASES["default"]["OPTIONS"]["options"])
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+    ARCHIVE_REPLICA_ALIASES.append(f"replica_{number}")
+DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
+# A replica further behind the primary than this is skipped until it catches up.
+ARCHIVE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("ARCHIVE_REPLICA_MAX_LAG_SECONDS", 10))
+# How long a worker trusts its last look at a replica's health.
+ARCHIVE_REPLICA_CHECK_SECONDS = float(os.environ.get("ARCHIVE_REPLICA_CHECK_SECONDS", 5))
+# A client that wrote reads the primary for this long: longer than the lag allowed.
+ARCHIVE_PRIMARY_AFTER_WRITE_SECONDS = int(os.environ.get("ARCHIVE_PRIMARY_AFTER_WRITE_SECONDS", 60))
+if (
+    ARCHIVE_PRIMARY_AFTER_WRITE_SECONDS
+    <= ARCHIVE_REPLICA_MAX_LAG_SECONDS + ARCHIVE_REPLICA_CHECK_SECONDS
+):
+    raise ImproperlyConfigured(
+        "ARCHIVE_PRIMARY_AFTER_WRITE_SECONDS must exceed ARCHIVE_REPLICA_MAX_LAG_SECONDS plus "
+        "ARCHIVE_REPLICA_CHECK_SECONDS, or an editor could read a replica without their change."
+    )
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers keep searching while an import writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -125,6 +163,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     if DATABASES["default"]["NAME"] == str(DEFAULT_SQLITE_PATH):
         DEFAULT_SQLITE_PATH.parent.mkdir(exist_ok=True)
+
+# A statement of a web request running longer than this is stopped and the
+# request answered 503 (archive.middleware.StatementTimeoutMiddleware); 0: no
+# limit.  Management commands, imports and migrations are never limited.
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", 10_000))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,7 +2,7 @@
 source pages, and their indexes).  Each is a fixed number of SQL queries,
 however many articles there are; only published articles count anywhere."""
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -107,7 +107,7 @@ def related_articles(article, actor_ids, location_ids, limit=RELATED_LIMIT):
     for _, _, pk in entities:
         params += [pk, article.pk, RELATED_CANDIDATES_PER_ENTITY]
     params += [*actor_ids, *location_ids, PUBLISHED, limit]
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Article)].cursor() as cursor:
         cursor.execute(sql, params)
         shared = dict(cursor.fetchall())
     articles = published_articles().in_bulk(list(shared))

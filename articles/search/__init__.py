@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import F, Prefetch
 from django.http import QueryDict
 from django.utils.html import escape
@@ -102,7 +102,8 @@ class SearchResults:
     def __init__(self, params):
         self.params = _as_querydict(params)
         self.errors, self.notices = [], []
-        self.compiler = get_engine().query  # the query part of the engine
+        # The query part of the engine, on the database this request reads.
+        self.compiler = get_engine(connections[router.db_for_read(Article)]).query
 
         self.parsed = parse_query(self.params.get("q", ""))
         self.notices += self.parsed.notes
