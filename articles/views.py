@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from . import browsing
 from .article_layout import article_layout
-from .merging import redirect_merged_or_404
+from .curation.merging import redirect_merged_or_404
 from .models import Actor, Alias, Article, Location, MovedActor, Source, SourceMention
 from .pagination import InOrder, paginate, parse_page_number
 from .search import search_articles
@@ -213,7 +213,7 @@ def actor_detail(request, slug):
         moved = MovedActor.objects.select_related("source").filter(slug=slug).first()
         if moved is not None:  # a media outlet that was an actor is a source now
             return HttpResponsePermanentRedirect(moved.source.get_absolute_url())
-        # Admin: a merged-away record's slug redirects (articles.merging).
+        # Admin: a merged-away record's slug redirects (curation.merging).
         return redirect_merged_or_404(Actor, slug)
     shown, inflected = _aliases(actor)
     return _entity_page(
@@ -226,7 +226,7 @@ def actor_detail(request, slug):
 
 def location_detail(request, slug):
     location = Location.objects.select_related("parent").filter(slug=slug).first()
-    if location is None:  # Admin: a merged-away record's slug redirects (articles.merging).
+    if location is None:  # Admin: a merged-away record's slug redirects (curation.merging).
         return redirect_merged_or_404(Location, slug)
     shown, inflected = _aliases(location)
     children = browsing.with_article_counts(location.children.all()).order_by("name")
@@ -254,7 +254,7 @@ def source_unknown(request):
 
 def source_detail(request, slug):
     source = Source.objects.filter(slug=slug).first()
-    if source is None:  # Admin: a merged-away record's slug redirects (articles.merging).
+    if source is None:  # Admin: a merged-away record's slug redirects (curation.merging).
         return redirect_merged_or_404(Source, slug)
     # The articles of other sources that name this outlet, newest first.
     named_in = (
