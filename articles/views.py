@@ -11,7 +11,7 @@ from . import browsing
 from .article_layout import article_layout
 from .curation.merging import redirect_merged_or_404
 from .models import Actor, Alias, Article, Location, MovedActor, Source, SourceMention
-from .pagination import InOrder, paginate, parse_page_number
+from .pagination import InIdOrder, paginate, parse_page_number
 from .search import search_articles
 from .search.highlight import marked_html
 from .stories import alternates, fold_results, story_of
@@ -169,7 +169,7 @@ def _entity_page(request, entity, template, extra=None):
     # each of the three sorted all of the busiest actor's articles on SQLite
     # (33 to 41 ms each at 100,000 synthetic articles).
     newest = list(articles.values_list("pk", flat=True)[: browsing.CO_MENTION_SAMPLE])
-    shown = InOrder(browsing.published_articles(), newest, articles, min(count, limit))
+    shown = InIdOrder(browsing.published_articles(), newest, articles, min(count, limit))
     page, past_the_end = paginate(
         shown, number, _page_url(QueryDict(mutable=True)), count=min(count, limit)
     )

@@ -162,7 +162,7 @@ def label_for(node):
     return " OR ".join(label_for(option) for option in node.options)
 
 
-def clean_text(text):
+def normalize_query(text):
     """NFKC, control and private-use characters out, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", str(text or ""))
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
@@ -205,7 +205,7 @@ QUERY_PIECE = re.compile(r'-?"[^"]*(?:"|$)|[^\s"]+')
 
 def parse_query(text):
     parsed = ParsedQuery()
-    text = clean_text(text)
+    text = normalize_query(text)
     if len(text) > MAX_QUERY_LENGTH:
         text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0]
         parsed.notes.append(f"The query was cut to its first {MAX_QUERY_LENGTH} characters.")
