@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "articles",
+    "research",
 ]
 # The benchmarks and the corpus generator: installed with the [benchmark] extra.
 if importlib.util.find_spec("benchmarking") and importlib.util.find_spec("tantivy"):

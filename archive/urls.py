@@ -12,7 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
-    path("", include("articles.research_urls")),
+    path("", include("research.urls")),
     path("api/", api_index, name="api_index"),
     path("api/", api.urls),
     path("favicon.ico", favicon, name="favicon"),

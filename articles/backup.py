@@ -34,7 +34,6 @@ import os
 import zlib
 from collections import Counter
 from contextlib import ExitStack, contextmanager
-from importlib import metadata
 from pathlib import Path
 
 from django.apps import apps
@@ -48,6 +47,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from .search import get_engine
+from .version import archive_version
 
 FORMAT = "war-analysis-archive-backup"
 FORMAT_VERSION = 1
@@ -103,13 +103,6 @@ class ArchiveSerializer(jsonl.Serializer):
         # would encode in Python and write piece by piece, several times slower.
         self.stream.write(json.dumps(self.get_dump_object(obj), **self.json_kwargs) + "\n")
         self._current = None
-
-
-def archive_version():
-    try:
-        return metadata.version("war-analysis-archive")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def applied_migrations():

@@ -425,10 +425,10 @@ def relink_articles(articles=None, *, chunk_size=1000):
     stored mentions and only the differences are written, one transaction a
     chunk.
     """
-    return relink(articles, chunk_size=chunk_size)[0]
+    return relink_and_count_changes(articles, chunk_size=chunk_size)[0]
 
 
-def relink(articles=None, *, chunk_size=1000):
+def relink_and_count_changes(articles=None, *, chunk_size=1000):
     """:func:`relink_articles`, returning ``(articles read, articles changed)``."""
     gazetteer = Gazetteer.from_database()
     articles = Article.objects.all() if articles is None else articles

@@ -706,7 +706,7 @@ class Merge(models.Model):
     ``snapshot`` holds everything that undoing the merge needs: the merged
     records as serialized, their aliases and mentions, the survivor's mentions
     before the merge, and every foreign key the merge re-pointed (see
-    ``articles.merging``).
+    ``articles.curation.merging``).
     """
 
     content_type = models.ForeignKey(

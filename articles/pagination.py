@@ -59,7 +59,7 @@ def page_window(number, num_pages, around=2):
     return pages
 
 
-class InOrder:
+class InIdOrder:
     """The articles of ``ids`` in that order, read a slice at a time (as
     ``paginate`` slices a queryset); a slice past them is ``rest``'s, the
     same articles and more in the same order, up to ``end``."""

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, render
 
 from . import browsing
 from .article_layout import article_layout
-from .merging import redirect_merged_or_404
+from .curation.merging import redirect_merged_or_404
 from .models import Actor, Alias, Article, Location, MovedActor, Source, SourceMention
-from .pagination import InOrder, paginate, parse_page_number
+from .pagination import InIdOrder, paginate, parse_page_number
 from .search import search_articles
 from .search.highlight import marked_html
 from .stories import alternates, fold_results, story_of
@@ -157,7 +157,7 @@ def _entity_page(request, entity, template, extra=None):
 
     The count stops at ``ARCHIVE_SEARCH_COUNT_LIMIT`` and the pages at as
     many articles, as the search's do; the chart of a busier entity is loaded
-    after the page, as a search's is (``research_views.search_months``).
+    after the page, as a search's is (``research.views.search_months``).
     Counting every article of the busiest actor by month took 0.5 to 1 s at
     1,000,000 synthetic articles on PostgreSQL."""
     number, problem = parse_page_number(request.GET.get("page"))
@@ -169,7 +169,7 @@ def _entity_page(request, entity, template, extra=None):
     # each of the three sorted all of the busiest actor's articles on SQLite
     # (33 to 41 ms each at 100,000 synthetic articles).
     newest = list(articles.values_list("pk", flat=True)[: browsing.CO_MENTION_SAMPLE])
-    shown = InOrder(browsing.published_articles(), newest, articles, min(count, limit))
+    shown = InIdOrder(browsing.published_articles(), newest, articles, min(count, limit))
     page, past_the_end = paginate(
         shown, number, _page_url(QueryDict(mutable=True)), count=min(count, limit)
     )
@@ -213,7 +213,7 @@ def actor_detail(request, slug):
         moved = MovedActor.objects.select_related("source").filter(slug=slug).first()
         if moved is not None:  # a media outlet that was an actor is a source now
             return HttpResponsePermanentRedirect(moved.source.get_absolute_url())
-        # Admin: a merged-away record's slug redirects (articles.merging).
+        # Admin: a merged-away record's slug redirects (curation.merging).
         return redirect_merged_or_404(Actor, slug)
     shown, inflected = _aliases(actor)
     return _entity_page(
@@ -226,7 +226,7 @@ def actor_detail(request, slug):
 
 def location_detail(request, slug):
     location = Location.objects.select_related("parent").filter(slug=slug).first()
-    if location is None:  # Admin: a merged-away record's slug redirects (articles.merging).
+    if location is None:  # Admin: a merged-away record's slug redirects (curation.merging).
         return redirect_merged_or_404(Location, slug)
     shown, inflected = _aliases(location)
     children = browsing.with_article_counts(location.children.all()).order_by("name")
@@ -254,7 +254,7 @@ def source_unknown(request):
 
 def source_detail(request, slug):
     source = Source.objects.filter(slug=slug).first()
-    if source is None:  # Admin: a merged-away record's slug redirects (articles.merging).
+    if source is None:  # Admin: a merged-away record's slug redirects (curation.merging).
         return redirect_merged_or_404(Source, slug)
     # The articles of other sources that name this outlet, newest first.
     named_in = (

@@ -21,7 +21,7 @@ from django.test import RequestFactory
 from django.test.utils import override_settings
 
 from articles.models import Actor
-from articles.research_views import export_csv, export_jsonl
+from research.views import export_csv, export_jsonl
 
 VIEWS = {"csv": export_csv, "jsonl": export_jsonl}
 

@@ -64,7 +64,7 @@ SEARCHES = [
 ]
 
 # The month chart that a search with more matches than its page reads loads
-# after the page (research_views.search_months).
+# after the page (research.views.search_months).
 CHARTS = [("month chart, very common", {"q": "forces"})]
 
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.curation import create_entity
+from articles.curation.gazetteer_edits import create_entity
 from articles.linking import relink_articles
 from articles.models import (
     Actor,

@@ -29,7 +29,7 @@ from articles.models import (
     Suggestion,
 )
 
-from .scratch import manage, scratch_postgres, suite_runs_on_postgres
+from .subprocess_archive import manage, scratch_postgres, suite_runs_on_postgres
 
 UTC = datetime.UTC
 

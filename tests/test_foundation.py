@@ -1,5 +1,6 @@
 """The project's foundation: settings, data model, first import and pages."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -13,14 +14,20 @@ from articles.models import Actor, ActorAlias, Article, Location, Source
 from .conftest import CORPUS_DIR, ROOT
 
 
-def test_corpus_fixture_is_byte_identical_to_shared_corpus():
-    shared = ROOT.parent / "shared" / "corpus"
-    if not shared.is_dir():
-        pytest.skip("../shared/corpus is not beside this checkout")
-    names = sorted(p.name for p in shared.iterdir())
-    assert names == sorted(p.name for p in CORPUS_DIR.iterdir())
-    for name in names:
-        assert (shared / name).read_bytes() == (CORPUS_DIR / name).read_bytes(), name
+def test_articles_app_does_not_import_the_research_app():
+    """Research is built on the archive, never the other way round."""
+    importers = []
+    for path in (ROOT / "articles").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules = [node.module]
+            else:
+                continue
+            if any(module.split(".")[0] == "research" for module in modules):
+                importers.append(str(path.relative_to(ROOT)))
+    assert importers == []
 
 
 def test_suite_runs_on_the_database_it_was_asked_for():

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from articles.curation import create_entity
+from articles.curation.gazetteer_edits import create_entity
 from articles.linking import Gazetteer, relink_articles
 from articles.models import (
     Actor,

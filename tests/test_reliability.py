@@ -16,7 +16,7 @@ from archive.middleware import database_unavailable_response
 from articles.models import Article
 
 from .conftest import CORPUS_DIR
-from .scratch import (
+from .subprocess_archive import (
     database_name,
     fetch,
     manage,

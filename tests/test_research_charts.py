@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.http import QueryDict
 
-from articles.charts import Series, month_range, timeline_chart
 from articles.models import Actor, Location
+from research.charts import Series, month_range, timeline_chart
 
 from .research_data import make_article, make_source, mention
 

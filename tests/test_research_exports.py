@@ -12,8 +12,8 @@ from django.http import QueryDict
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from articles import exports
 from articles.models import Actor, Article, Location
+from research import exports
 
 from .research_data import make_article, make_source, mention
 

@@ -15,8 +15,8 @@ import rispy
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import exports
 from articles.models import Location
+from research import exports
 
 from .research_data import front_articles, make_article, mention, search_slugs
 from .test_research_charts import chart_svg, table_rows

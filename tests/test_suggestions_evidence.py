@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from articles.curation import accept_suggestion, create_entity
+from articles.curation.gazetteer_edits import accept_suggestion, create_entity
 from articles.importing import import_paths
 from articles.importing.suggestions import recompute_suggestions, suggestion_key
 from articles.models import Actor, Suggestion

@@ -12,8 +12,9 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
 from .. import models
-from ..exports import archive_version, describe_search_errors
 from ..search import search_articles
+from ..search.errors import describe_search_errors
+from ..version import archive_version
 from . import schemas
 from .pagination import PageLinks
 

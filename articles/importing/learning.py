@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from ..linking import Gazetteer, relink
+from ..linking import Gazetteer, relink_and_count_changes
 from ..models import Article, IdList, Source, SourceFurniture
 from .cleaning import _takes_lede
 from .sources import source_key
@@ -179,7 +179,9 @@ def reclean_articles(source_ids=None, *, everything=False, chunk_size=500):
             book = book or SuggestionBook(Gazetteer.from_database())
             text_changed += _reclean_chunk(chunk, source_id, entries, digest, report, book)
     if text_changed:
-        report.relinked = relink(Article.objects.filter(pk__in=IdList(text_changed)))[1]
+        report.relinked = relink_and_count_changes(
+            Article.objects.filter(pk__in=IdList(text_changed))
+        )[1]
     return report
 
 

@@ -105,71 +105,173 @@ def import_paths(
     batch (default: one a CPU; 1 prepares them in this process).
     ``allow_generated``: add generated articles to an archive of real ones.
     """
-    report = ImportReport(dry_run=dry_run)
-    started = time.monotonic()
-    entries = None
-    if manifest:
-        try:
-            entries = load_manifest(manifest)
-        except (FileRejected, OSError) as exc:
-            raise ManifestError(f"{manifest}: {exc}") from None
-    used_entries = set()
-    warned = set()
-
-    def warn(key, message):
-        if key not in warned:
-            warned.add(key)
-            report.warnings.append(message)
-
-    def reject(where, reason):
-        report.reject(where, reason)
-        if on_rejected:
-            on_rejected(where, reason)
-
-    bar = progress(_total_bytes(paths)) if progress else None
-    done_bytes = 0
-    aliases = Gazetteer.aliases_from_database()
-    gazetteer = Gazetteer(aliases)
-    sources = SourceResolver()
-    writer = None
-    preparer = Preparer(
-        gazetteer, aliases, workers=workers or os.cpu_count() or 1, batch_size=batch_size
+    run = ImportRun(
+        paths,
+        manifest=manifest,
+        dry_run=dry_run,
+        batch_size=batch_size,
+        encoding=encoding,
+        progress=progress,
+        on_rejected=on_rejected,
+        workers=workers,
+        allow_generated=allow_generated,
     )
-    preparer.furniture = furniture_for_import()
-    batch = []
-    written = {}  # source id -> [source name, articles written this run, learned at]
-    learned_sources = set()
+    return run.run()
 
-    def learn_as_sources_grow():
-        """Learn a source's furniture each time the articles written for it
-        double, from LEARN_MIN_ARTICLES to about half LEARN_SAMPLE, and clean
-        what is prepared next with it."""
-        due = [sid for sid, (_, n, at) in written.items() if n >= 2 * at and 2 * at <= LEARN_SAMPLE]
-        for source_id, entries in learn_furniture(due).items():
-            learned_sources.add(source_id)
-            preparer.furniture[source_key(written[source_id][0])] = (
-                furniture_digest(entries),
-                entries,
+
+def _load_manifest(manifest):
+    try:
+        return load_manifest(manifest)
+    except (FileRejected, OSError) as exc:
+        raise ManifestError(f"{manifest}: {exc}") from None
+
+
+class ImportRun:
+    """One run of :func:`import_paths`: records read, prepared, written in
+    batches, and what happened to each counted in ``report``."""
+
+    def __init__(
+        self,
+        paths,
+        *,
+        manifest,
+        dry_run,
+        batch_size,
+        encoding,
+        progress,
+        on_rejected,
+        workers,
+        allow_generated,
+    ):
+        self.report = ImportReport(dry_run=dry_run)
+        self.started = time.monotonic()
+        self.paths, self.dry_run, self.encoding = paths, dry_run, encoding
+        self.batch_size, self.on_rejected = batch_size, on_rejected
+        self.allow_generated = allow_generated
+        self.entries = _load_manifest(manifest) if manifest else None
+        self.used_entries = set()  # ids of the manifest entries that matched a file
+        self.warned = set()
+        self.bar = progress(_total_bytes(paths)) if progress else None
+        self.done_bytes = 0
+        aliases = Gazetteer.aliases_from_database()
+        self.gazetteer = Gazetteer(aliases)
+        self.sources = SourceResolver()
+        self.writer = None
+        self.preparer = Preparer(
+            self.gazetteer, aliases, workers=workers or os.cpu_count() or 1, batch_size=batch_size
+        )
+        self.preparer.furniture = furniture_for_import()
+        self.batch = []
+        self.written = {}  # source id -> [source name, articles written this run, learned at]
+        self.learned_sources = set()
+
+    def run(self):
+        report = self.report
+        index = get_engine().index
+        try:
+            with index.bulk_writing(), transaction.atomic() if self.dry_run else nullcontext():
+                self._import_all()
+        except _Rollback:
+            pass
+        except GeneratedRefused as exc:
+            report.aborted = str(exc)
+        except ImportAborted as exc:
+            report.aborted = (
+                f"the database refused to write ({exc}); every article written before "
+                "is complete, and running the import again completes the rest"
             )
-        for source_id in due:
-            written[source_id][2] = written[source_id][1]
+        finally:
+            self.preparer.close()
+            if self.writer is not None:
+                self.writer.close()
+            if self.bar:
+                self.bar.update(self.done_bytes, report, force=True)
+                self.bar.close()
+        self._warn_of_unused_manifest_entries()
+        if not (self.dry_run or report.aborted) and (report.created or report.updated):
+            # Search plans depend on the planner's statistics (0.2 s at 100,000 articles).
+            index.analyze()
+        if self.writer is not None:
+            report.mentions = self.writer.mentions
+            report.suggestions = self.writer.book.names
+            report.translations = self.writer.stories.translations
+            report.copies = self.writer.stories.copies
+        report.sources_created = self.sources.created
+        report.elapsed = time.monotonic() - self.started
+        return report
 
-    def take(ready):
+    def _import_all(self):
+        """Everything that writes, inside the run's transaction (rolled back on a dry run)."""
+        self.writer = BatchWriter(
+            self.gazetteer, self.sources, allow_generated=self.allow_generated
+        )
+        for item in walk(self.paths):
+            if isinstance(item, tuple):
+                self.report.skipped_files += 1
+            elif isinstance(item, Rejection):
+                self.reject(item.where, item.reason)
+            else:
+                self._import_file(item)
+        self.take(self.preparer.finish())
+        if self.batch:
+            self.flush()
+        # The run's first articles of a source were cleaned before its furniture was known.
+        self.learned_sources.update(learn_furniture(self.written))
+        self.report.furniture_learned = len(self.learned_sources)
+        self.report.recleaned = reclean_articles(list(self.written)).changed
+        if self.dry_run:
+            raise _Rollback
+
+    def _import_file(self, item):
+        report = self.report
+        report.files += 1
+        extra = manifest_fields(self.entries, item.name)
+        if extra is not None:
+            self.used_entries.add(id(extra))
+        for record in read_records(item, encoding=self.encoding):
+            if isinstance(record, Rejection):
+                self.reject(record.where, record.reason)
+                continue
+            report.records += 1
+            if extra and record.single:
+                record.fields = {**record.fields, **extra}
+            self.take(self.preparer.add(record))
+            if self.bar:
+                self.bar.update(self.done_bytes, report)
+        with suppress(OSError):
+            self.done_bytes += item.path.stat().st_size
+        if self.bar:
+            self.bar.update(self.done_bytes, report)
+
+    def warn(self, key, message):
+        if key not in self.warned:
+            self.warned.add(key)
+            self.report.warnings.append(message)
+
+    def reject(self, where, reason):
+        self.report.reject(where, reason)
+        if self.on_rejected:
+            self.on_rejected(where, reason)
+
+    def take(self, ready):
+        """Records the preparer has finished: rejections counted, the rest batched."""
         results, warnings = ready
         for key, message in warnings:
-            warn(key, message)
+            self.warn(key, message)
         for result in results:
             if isinstance(result, Rejection):
-                reject(result.where, result.reason)
+                self.reject(result.where, result.reason)
             else:
-                batch.append(result)
-            if len(batch) >= batch_size:
-                flush()
+                self.batch.append(result)
+            if len(self.batch) >= self.batch_size:
+                self.flush()
 
-    def flush():
-        for outcome in writer.write(batch):
+    def flush(self):
+        """Write the batch and count what became of each record."""
+        report = self.report
+        for outcome in self.writer.write(self.batch):
             if outcome.action == "rejected":
-                reject(outcome.prepared.where, outcome.detail)
+                self.reject(outcome.prepared.where, outcome.detail)
             elif outcome.action == "duplicate":
                 report.duplicate_count += 1
                 if len(report.duplicates) < KEEP_LISTED:
@@ -178,83 +280,37 @@ def import_paths(
                 setattr(report, outcome.action, getattr(report, outcome.action) + 1)
                 source_id = outcome.prepared.source_id
                 if source_id is not None and outcome.action != "unchanged":
-                    entry = written.setdefault(
+                    entry = self.written.setdefault(
                         source_id, [outcome.prepared.source_name, 0, LEARN_MIN_ARTICLES // 2]
                     )
                     entry[1] += 1
-        batch.clear()
-        learn_as_sources_grow()
+        self.batch.clear()
+        self.learn_as_sources_grow()
 
-    index = get_engine().index
-    try:
-        with index.bulk_writing(), transaction.atomic() if dry_run else nullcontext():
-            writer = BatchWriter(gazetteer, sources, allow_generated=allow_generated)
-            for item in walk(paths):
-                if isinstance(item, tuple):
-                    report.skipped_files += 1
-                    continue
-                if isinstance(item, Rejection):
-                    reject(item.where, item.reason)
-                    continue
-                report.files += 1
-                extra = manifest_fields(entries, item.name)
-                if extra is not None:
-                    used_entries.add(id(extra))
-                for record in read_records(item, encoding=encoding):
-                    if isinstance(record, Rejection):
-                        reject(record.where, record.reason)
-                        continue
-                    report.records += 1
-                    if extra and record.single:
-                        record.fields = {**record.fields, **extra}
-                    take(preparer.add(record))
-                    if bar:
-                        bar.update(done_bytes, report)
-                with suppress(OSError):
-                    done_bytes += item.path.stat().st_size
-                if bar:
-                    bar.update(done_bytes, report)
-            take(preparer.finish())
-            if batch:
-                flush()
-            # The run's first articles of a source were cleaned before its furniture was known.
-            learned_sources.update(learn_furniture(written))
-            report.furniture_learned = len(learned_sources)
-            report.recleaned = reclean_articles(list(written)).changed
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    except GeneratedRefused as exc:
-        report.aborted = str(exc)
-    except ImportAborted as exc:
-        report.aborted = (
-            f"the database refused to write ({exc}); every article written before "
-            "is complete, and running the import again completes the rest"
-        )
-    finally:
-        preparer.close()
-        if writer is not None:
-            writer.close()
-        if bar:
-            bar.update(done_bytes, report, force=True)
-            bar.close()
-    if entries:
-        unused = [name for name, fields in entries.items() if id(fields) not in used_entries]
+    def learn_as_sources_grow(self):
+        """Learn a source's furniture each time the articles written for it
+        double, from LEARN_MIN_ARTICLES to about half LEARN_SAMPLE, and clean
+        what is prepared next with it."""
+        written = self.written
+        due = [sid for sid, (_, n, at) in written.items() if n >= 2 * at and 2 * at <= LEARN_SAMPLE]
+        for source_id, entries in learn_furniture(due).items():
+            self.learned_sources.add(source_id)
+            self.preparer.furniture[source_key(written[source_id][0])] = (
+                furniture_digest(entries),
+                entries,
+            )
+        for source_id in due:
+            written[source_id][2] = written[source_id][1]
+
+    def _warn_of_unused_manifest_entries(self):
+        if not self.entries:
+            return
+        unused = [
+            name for name, fields in self.entries.items() if id(fields) not in self.used_entries
+        ]
         if unused:
-            warn(
+            self.warn(
                 "manifest",
                 f"{len(unused)} manifest entr{'y' if len(unused) == 1 else 'ies'} matched no "
                 f"file: {', '.join(unused[:5])}{'…' if len(unused) > 5 else ''}",
             )
-    if not (dry_run or report.aborted) and (report.created or report.updated):
-        # Search plans depend on the planner's statistics (0.2 s at 100,000 articles).
-        index.analyze()
-    if writer is not None:
-        report.mentions = writer.mentions
-        report.suggestions = writer.book.names
-        report.translations = writer.stories.translations
-        report.copies = writer.stories.copies
-    report.sources_created = sources.created
-    report.elapsed = time.monotonic() - started
-    return report

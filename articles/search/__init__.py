@@ -44,7 +44,7 @@ from ..models import (
     LocationMention,
     Source,
 )
-from ..pagination import InOrder, paginate, parse_page_number
+from ..pagination import InIdOrder, paginate, parse_page_number
 from .aliases import expand_aliases
 from .facets import FACET_BASES, compute_facets
 from .forms import expand_word_forms
@@ -249,11 +249,11 @@ class SearchResults:
         ids = [row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_WINDOW]]
         shown = Article.objects.select_related("source").prefetch_related(*mention_prefetches())
         if self.sort == "relevance":
-            articles = self.compiler.rankable(shown.filter(pk__in=IdList(ids)), self.parsed)
+            articles = self.compiler.for_ranking(shown.filter(pk__in=IdList(ids)), self.parsed)
             articles, pageable = articles.order_by(*self._ordering()), len(ids)
         else:
             rest = self.queryset.select_related("source").prefetch_related(*mention_prefetches())
-            articles, pageable = InOrder(shown, ids, rest, self.shown_count), self.shown_count
+            articles, pageable = InIdOrder(shown, ids, rest, self.shown_count), self.shown_count
         page, past_the_end = paginate(
             articles, self.requested_page, lambda n: self.url(page=n), count=pageable
         )

@@ -6,7 +6,7 @@ the page, where they would only be noise."""
 from django.db.models import F
 
 from ..models import ActorAlias, Alias, LocationAlias, normalize_name
-from .query import STOPWORDS, Expansion, Unit, clean_text, node_for, tokenize
+from .query import STOPWORDS, Expansion, Unit, node_for, normalize_query, tokenize
 
 MAX_NAME_WORDS = 4
 
@@ -72,7 +72,7 @@ class _Names:
         found = []
         for form in forms:
             for alias in self.by_form.get(form, []):
-                if alias.matched_case_sensitive and clean_text(typed) != alias.matched_name:
+                if alias.matched_case_sensitive and normalize_query(typed) != alias.matched_name:
                     continue
                 found.append(alias)
         return found

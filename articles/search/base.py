@@ -113,10 +113,10 @@ class QueryCompiler:
 
     def rank_order(self, parsed):
         """Order-by terms, best match first, for a queryset that ``filter``
-        or ``rankable`` returned."""
+        or ``for_ranking`` returned."""
         raise NotImplementedError
 
-    def rankable(self, queryset, parsed):
+    def for_ranking(self, queryset, parsed):
         """``queryset``, matches already, made ready for ``rank_order``: as it
         is, unless the engine ranks only in a statement that matches."""
         return queryset

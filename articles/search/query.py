@@ -171,7 +171,7 @@ def label_for(node):
     return " OR ".join(label_for(option) for option in node.options)
 
 
-def clean_text(text):
+def normalize_query(text):
     """NFKC, invisible characters removed (a zero-width space or soft hyphen
     inside a word leaves one word), other control and private-use characters
     out, whitespace collapsed."""
@@ -216,7 +216,7 @@ QUERY_PIECE = re.compile(r'-?"[^"]*(?:"|$)|[^\s"]+')
 
 def parse_query(text):
     parsed = ParsedQuery()
-    text = clean_text(text)
+    text = normalize_query(text)
     if len(text) > MAX_QUERY_LENGTH:
         text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0]
         parsed.notes.append(f"The query was cut to its first {MAX_QUERY_LENGTH} characters.")

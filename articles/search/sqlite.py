@@ -199,7 +199,7 @@ class SQLiteQueryCompiler(QueryCompiler):
     def rank_order(self, parsed):
         return [F("search_index__rank").asc()]
 
-    def rankable(self, queryset, parsed):
+    def for_ranking(self, queryset, parsed):
         """FTS5 ranks only in a statement that matches."""
         return self.filter(queryset, parsed)
 

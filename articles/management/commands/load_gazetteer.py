@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.gazetteer import GazetteerError, load_gazetteer
+from articles.gazetteer_file import GazetteerError, load_gazetteer
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from articles.importing.suggestions import recompute_suggestions
-from articles.linking import relink
+from articles.linking import relink_and_count_changes
 from articles.search.vocabulary import rebuild_vocabulary
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         started = time.monotonic()
-        read, changed = relink()
+        read, changed = relink_and_count_changes()
         message = f"{read:,} articles read, {changed:,} changed"
         if not options["no_suggestions"]:
             pending = recompute_suggestions()

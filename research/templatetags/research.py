@@ -5,9 +5,10 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from articles.models import Actor, Article, Location, Source
+
 from ..charts import SHARE_PARAM, Series, share_toggle_urls, timeline_chart, wants_share
 from ..citations import Citation, readable
-from ..models import Actor, Article, Location, Source
 
 register = template.Library()
 
@@ -18,13 +19,13 @@ def absolute_url(context, obj):
     return context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
-@register.inclusion_tag("articles/_citation.html", takes_context=True)
+@register.inclusion_tag("research/_citation.html", takes_context=True)
 def article_citation(context, article):
     citation = Citation.for_article(article, absolute_url(context, article))
     return {"article": article, "citation": citation, "readable": readable(citation)}
 
 
-@register.inclusion_tag("articles/_social_meta.html", takes_context=True)
+@register.inclusion_tag("research/_social_meta.html", takes_context=True)
 def social_meta(context, obj):
     """Canonical link and Open Graph tags for an article or an entity page."""
     is_article = isinstance(obj, Article)
@@ -46,7 +47,7 @@ def social_meta(context, obj):
 SEARCH_PARAMETERS = {Actor: "actor", Location: "location", Source: "source"}
 
 
-@register.inclusion_tag("articles/_timeline_chart.html", takes_context=True)
+@register.inclusion_tag("research/_timeline_chart.html", takes_context=True)
 def entity_timeline(context, entity, counts):
     """The per-month chart of the published articles that mention ``entity`` (or
     come from it); ``counts`` are their counts_by_month(), which the page has."""
@@ -75,19 +76,19 @@ def _search_query(request):
     return params.urlencode()
 
 
-@register.inclusion_tag("articles/_search_feed_link.html", takes_context=True)
+@register.inclusion_tag("research/_search_feed_link.html", takes_context=True)
 def search_feed_link(context):
     """<link rel=alternate> to the Atom feed of the current search, for the page's <head>."""
     return {"query": _search_query(context["request"])}
 
 
-@register.inclusion_tag("articles/_search_exports.html", takes_context=True)
+@register.inclusion_tag("research/_search_exports.html", takes_context=True)
 def search_exports(context):
     """Export, cite, follow and compare links for the current search."""
     return {"query": _search_query(context["request"])}
 
 
-@register.inclusion_tag("articles/_timeline_chart.html", takes_context=True)
+@register.inclusion_tag("research/_timeline_chart.html", takes_context=True)
 def search_timeline(context, results):
     """The chart of the current search's matching articles per month (see
     ``search_timeline_link`` for a search with more matches than it read)."""
@@ -101,10 +102,10 @@ def search_timeline(context, results):
     return _chart_context(request, [series], "Matching articles per month")
 
 
-@register.inclusion_tag("articles/_timeline_link.html", takes_context=True)
+@register.inclusion_tag("research/_timeline_link.html", takes_context=True)
 def search_timeline_link(context, results):
     """A link to the chart of the current search's matches per month, which
-    ``archive.js`` replaces with the chart itself (``research_views.search_months``)."""
+    ``archive.js`` replaces with the chart itself (``research.views.search_months``)."""
     url = reverse("research:search_months")
     query = _search_query(context["request"])
     return {
@@ -115,7 +116,7 @@ def search_timeline_link(context, results):
     }
 
 
-@register.inclusion_tag("articles/_timeline_link.html")
+@register.inclusion_tag("research/_timeline_link.html")
 def entity_timeline_link(entity, count, capped):
     """A link to the chart of ``entity``'s articles per month (the search
     months page, filtered by it), which ``archive.js`` loads in its place."""

@@ -10,10 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import Truncator
 
-from ..importing.learning import reclean_articles
-from ..importing.report import corpus_report
-from ..importing.structure import fingerprint
-from ..models import SourceFurniture
+from ...importing.learning import reclean_articles
+from ...importing.report import corpus_report
+from ...importing.structure import fingerprint
+from ...models import SourceFurniture
 from .base import FORMFIELD_OVERRIDES, ArchiveAdminMedia, log_changes
 
 

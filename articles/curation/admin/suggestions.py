@@ -9,8 +9,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from ..curation import accept_suggestion, create_entity, name_clash
-from ..models import Actor, Article, Location, Suggestion
+from ...models import Actor, Article, Location, Suggestion
+from ..gazetteer_edits import accept_suggestion, create_entity, name_clash
 from .base import ArchiveAdminMedia, log_changes
 
 NEW_ACTOR, NEW_LOCATION = "new_actor", "new_location"

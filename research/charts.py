@@ -2,7 +2,7 @@
 
 :func:`timeline_chart` lays out one or more series of monthly counts (from
 ``ArticleQuerySet.counts_by_month()``) as grouped bars; the template
-``articles/_timeline_chart.html`` draws the result as SVG with a data table
+``research/_timeline_chart.html`` draws the result as SVG with a data table
 beside it, so the chart needs no JavaScript and reads out in a screen reader.
 Each bar links to its search narrowed to that month.  In *share* mode a bar is
 the series' fraction of all published articles that month: attention rather
@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.urls import reverse
 
-from .models import Article
+from articles.models import Article
 
 # Geometry of the SVG's coordinate system (it scales to the width of the page).
 WIDTH, HEIGHT = 720, 260

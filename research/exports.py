@@ -8,26 +8,16 @@ and the archive version (see :func:`export_metadata`).
 import csv
 import json
 from collections import defaultdict
-from functools import cache
-from importlib import metadata
 from itertools import islice
 
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import ActorMention, LocationMention
+from articles.version import archive_version
+
 from .charts import SHARE_PARAM
 from .citations import one_line
-from .models import ActorMention, LocationMention
-
-DISTRIBUTION = "war-analysis-archive"
-
-
-@cache
-def archive_version():
-    try:
-        return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def search_params(request, **overrides):
@@ -58,15 +48,6 @@ def export_metadata(request, params):
         "exported_at": timezone.now().replace(microsecond=0).isoformat(),
         "archive_version": archive_version(),
     }
-
-
-def describe_search_errors(errors):
-    """``SearchResults.errors`` (a dict, list or text) as one line for a 400 response."""
-    if isinstance(errors, dict):
-        return "; ".join(f"{name}: {describe_search_errors(v)}" for name, v in errors.items())
-    if isinstance(errors, list | tuple):
-        return "; ".join(map(str, errors))
-    return str(errors)
 
 
 def export_header_lines(meta):

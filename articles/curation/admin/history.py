@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import normalize_newlines
 from reversion.models import Version
 
-from ..models import Article, Source
+from ...models import Article, Source
 
 TEXT_FIELDS = ["title", "lede", "body"]
 COMPARED_FIELDS = [

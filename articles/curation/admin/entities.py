@@ -10,10 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ..curation import name_clash, relink_entity, sync_name_alias
-from ..linking import WORD, cyrillic_inflections
-from ..merging import MergeError, merge_records
-from ..models import (
+from ...linking import WORD, cyrillic_inflections
+from ...models import (
     OUTLET_KINDS,
     Actor,
     ActorAlias,
@@ -28,6 +26,8 @@ from ..models import (
     SourceAlias,
     normalize_name,
 )
+from ..gazetteer_edits import name_clash, relink_entity, sync_name_alias
+from ..merging import MergeError, merge_records
 from .base import FORMFIELD_OVERRIDES, ArchiveAdminMedia, count_of
 from .furniture import RecleaningSourceMixin, SourceFurnitureInline
 
@@ -154,7 +154,7 @@ class EntityForm(forms.ModelForm):
 
 class MergeMixin:
     """The "merge" action: pick duplicates in the change list, confirm on the next
-    page which one survives, and the rest are merged into it (``articles.merging``)."""
+    page which one survives, and the rest are merged into it (``articles.curation.merging``)."""
 
     merge_template = "admin/articles/merge_confirmation.html"
 

@@ -8,8 +8,8 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from ...models import Merge
 from ..merging import MERGEABLE_MODELS, MergeError, undo_merge
-from ..models import Merge
 from .base import ArchiveAdminMedia
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from .curation.merging import redirect_target, without_merged
 from .importing.sources import source_key
-from .merging import redirect_target, without_merged
 from .models import (
     Actor,
     ActorAlias,

@@ -1,8 +1,9 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from . import research_views
-from .sitemaps import SITEMAPS
+from articles.sitemaps import SITEMAPS
+
+from . import views
 
 app_name = "research"
 
@@ -20,15 +21,15 @@ class CitationFormatConverter:
 register_converter(CitationFormatConverter, "citation_format")
 
 urlpatterns = [
-    path("search/export.csv", research_views.export_csv, name="export_csv"),
-    path("search/export.jsonl", research_views.export_jsonl, name="export_jsonl"),
-    path("search/feed.atom", research_views.feed, name="feed"),
-    path("search/cite.<citation_format:fmt>", research_views.search_citations, name="search_cite"),
-    path("search/compare/", research_views.compare, name="compare"),
-    path("search/months/", research_views.search_months, name="search_months"),
+    path("search/export.csv", views.export_csv, name="export_csv"),
+    path("search/export.jsonl", views.export_jsonl, name="export_jsonl"),
+    path("search/feed.atom", views.feed, name="feed"),
+    path("search/cite.<citation_format:fmt>", views.search_citations, name="search_cite"),
+    path("search/compare/", views.compare, name="compare"),
+    path("search/months/", views.search_months, name="search_months"),
     path(
         "articles/<slug:slug>/cite.<citation_format:fmt>",
-        research_views.article_citation,
+        views.article_citation,
         name="article_cite",
     ),
     path(

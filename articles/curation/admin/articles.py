@@ -16,9 +16,9 @@ from django.utils.text import Truncator, normalize_newlines
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 
-from .. import stories
-from ..linking import relink_articles
-from ..models import Actor, ActorMention, Article, Location, LocationMention
+from ... import stories
+from ...linking import relink_articles
+from ...models import Actor, ActorMention, Article, Location, LocationMention
 from .base import (
     FORMFIELD_OVERRIDES,
     ArchiveAdminMedia,

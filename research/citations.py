@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from .models import Source
+from articles.models import Source
 
 ARCHIVE_NAME = "War-analysis archive"
 

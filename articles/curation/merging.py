@@ -25,7 +25,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 
-from .models import (
+from ..models import (
     Actor,
     ActorAlias,
     ActorMention,
@@ -137,7 +137,7 @@ def _merge_sources(survivor, other_ids, snapshot):
 
 def _relink_outlet_mentions(article_ids):
     """Link again the articles that named merged outlets (mentions follow the names)."""
-    from .linking import relink_articles
+    from ..linking import relink_articles
 
     relink_articles(Article.objects.filter(pk__in=article_ids))
 

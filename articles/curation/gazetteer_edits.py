@@ -9,8 +9,8 @@ whole-word matching itself.
 
 from django.db.models import Q
 
-from .linking import relink_articles
-from .models import Actor, Alias, Article, Location, Source, Suggestion, normalize_name
+from ..linking import relink_articles
+from ..models import Actor, Alias, Article, Location, Source, Suggestion, normalize_name
 
 _MENTIONED_IN = {Actor: "actors", Location: "locations", Source: "source_mentions__source"}
 

@@ -11,11 +11,14 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from articles.models import Article
+from articles.search import search_articles
+from articles.search.errors import describe_search_errors
+
 from .charts import MAX_SERIES, Series, share_toggle_urls, timeline_chart, wants_share
 from .citations import Citation, bibtex_entry, csl_item, ris_record
 from .exports import (
     csv_lines,
-    describe_search_errors,
     export_header_lines,
     export_metadata,
     export_records,
@@ -23,8 +26,6 @@ from .exports import (
     search_params,
 )
 from .feeds import search_feed
-from .models import Article
-from .search import search_articles
 
 CITATION_FORMATS = {
     "bib": "application/x-bibtex",
@@ -98,7 +99,7 @@ def compare(request):
         "share_url": share_url,
         "compared": bool(queries),
     }
-    return render(request, "articles/compare.html", context, status=400 if errors else 200)
+    return render(request, "research/compare.html", context, status=400 if errors else 200)
 
 
 def search_months(request):
@@ -111,7 +112,7 @@ def search_months(request):
     results = search_articles(params)
     if results.errors:
         return _bad_search(results)
-    return render(request, "articles/search_months.html", {"results": results})
+    return render(request, "research/search_months.html", {"results": results})
 
 
 def _export(request, write_lines, content_type, extension):
