@@ -164,7 +164,13 @@ def test_an_import_killed_half_way_leaves_whole_articles_and_completes_on_rerun(
     rerun = manage(*command, "--no-progress", capture_output=True, text=True)
     summary = " ".join(rerun.stdout.split())
     assert f"{total - killed_at:,} created" in summary
-    assert f"{killed_at:,} unchanged" in summary
+    # The articles written before the kill are unchanged, or cleaned again with
+    # the furniture their source has learned since (see importing/learning.py).
+    counted = dict(
+        (label, int(number.replace(",", "")))
+        for number, label in re.findall(r"([\d,]+) (unchanged|updated)\b", summary)
+    )
+    assert counted["unchanged"] + counted["updated"] == killed_at
     assert written() == total
 
 
@@ -175,13 +181,7 @@ def test_files_and_database_rows_hold_the_same_articles(tmp_path, gazetteer):
         (record["url"], record["title"], record["body"], record["language"])
         for record in read_corpus(tmp_path)
     }
-    # A translation's URL, its original's, gets a fragment: one article a URL.
-    stored = {
-        (url.split("#")[0], title, body, language)
-        for url, title, body, language in Article.objects.values_list(
-            "url", "title", "body", "language"
-        )
-    }
+    stored = set(Article.objects.values_list("url", "title", "body", "language"))
     assert Article.objects.count() == 25 and stored == written
 
 
