@@ -11,7 +11,7 @@ typed word's length and first letter, never the articles."""
 import difflib
 from collections import Counter
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from ..models import ActorAlias, ArchiveWord, Article, LocationAlias, normalize_name
@@ -21,7 +21,6 @@ MIN_WORD_LENGTH = 3  # shorter words are not offered
 CLOSENESS = 0.8  # difflib's ratio: Bakmut/Bakhmut 0.92, Pokrovks/Pokrovsk 0.88
 MAX_OFFERED = 3
 MAX_CANDIDATES = 20_000  # words of one length band and first letter read at most
-CHUNK = 2_000
 
 
 def words_of(text):
@@ -39,6 +38,19 @@ def _article_text(lede, body):
     return f"{lede}\n{body}"
 
 
+# One statement a word, run by the driver's executemany: a batch of a generated
+# corpus touches 25,000 words, which model instances and a read of their counts
+# made 44 % of an import's time (cProfile of `import_articles` on 5,000 articles).
+_ADD = (
+    "INSERT INTO {table} (word, initial, length, articles) VALUES (%s, %s, %s, %s) "
+    "ON CONFLICT (word) DO UPDATE SET articles = {table}.articles + excluded.articles"
+)
+_TAKE = (
+    "UPDATE {table} SET articles = CASE WHEN articles > %s THEN articles - %s ELSE 0 END "
+    "WHERE word = %s"
+)
+
+
 @transaction.atomic
 def count_words(added_texts=(), removed_texts=()):
     """Add the words of ``added_texts`` (one text an article) to the
@@ -48,24 +60,16 @@ def count_words(added_texts=(), removed_texts=()):
         change.update(words_of(text))
     for text in removed_texts:
         change.subtract(words_of(text))
-    change = {word: n for word, n in change.items() if n}
-    words = sorted(change)
-    for start in range(0, len(words), CHUNK):
-        chunk = words[start : start + CHUNK]
-        known = dict(ArchiveWord.objects.filter(word__in=chunk).values_list("word", "articles"))
-        rows = [
-            ArchiveWord(
-                word=word,
-                initial=word[0],
-                length=len(word),
-                articles=max(0, known.get(word, 0) + change[word]),
-            )
-            for word in chunk
-        ]
-        ArchiveWord.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["word"], update_fields=["articles"]
-        )
-        ArchiveWord.objects.filter(word__in=chunk, articles=0).delete()
+    added = [(word, word[0], len(word), n) for word, n in sorted(change.items()) if n > 0]
+    taken = [(-n, -n, word) for word, n in sorted(change.items()) if n < 0]
+    table = connection.ops.quote_name(ArchiveWord._meta.db_table)
+    with connection.cursor() as cursor:
+        if added:
+            cursor.executemany(_ADD.format(table=table), added)
+        if taken:
+            cursor.executemany(_TAKE.format(table=table), taken)
+    if taken:
+        ArchiveWord.objects.filter(word__in=[word for _, _, word in taken], articles=0).delete()
 
 
 def rebuild_vocabulary(chunk_size=1000):
