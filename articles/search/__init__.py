@@ -240,6 +240,16 @@ class SearchResults:
         with self.compiler.counting_matches(self.parsed):
             return self.queryset.counts_by_month()
 
+    def ranked_ids(self, limit):
+        """The ids of the first ``limit`` results in the pages' order, by
+        relevance the rows' ids ranked as ``page`` ranks them (for measuring
+        relevance: ``manage.py evaluate_search``)."""
+        ids = [row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_WINDOW]]
+        if self.sort != "relevance":
+            return ids[:limit]
+        ranked = self.compiler.for_ranking(Article.objects.filter(pk__in=IdList(ids)), self.parsed)
+        return list(ranked.order_by(*self._ordering()).values_list("pk", flat=True)[:limit])
+
     @cached_property
     def page(self):
         """The requested page of results, each article decorated for display.
