@@ -135,6 +135,22 @@ def _query(node, where):
     return JudgedQuery(text, node.start_mark.line + 1, grades, lines)
 
 
+def write_judgements(path, judged, header):
+    """Write ``judged``, ``{query: {slug or URL: grade}}``, as a judgements
+    file, each query's articles best first, under ``header`` (comment lines)."""
+    queries = [
+        {
+            "query": query,
+            "relevant": dict(sorted(grades.items(), key=lambda item: (-item[1], item[0]))),
+        }
+        for query, grades in judged.items()
+    ]
+    comment = "".join(f"# {line}\n" for line in header.splitlines())
+    text = yaml.safe_dump({"queries": queries}, allow_unicode=True, sort_keys=False, width=200)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(comment + text)
+
+
 def resolve(queries, path):
     """``[{article id: grade}]``, one a query, from the slugs and URLs of the
     judgements; JudgementsError naming every one that no published article has."""

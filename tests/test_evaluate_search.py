@@ -132,3 +132,48 @@ def test_a_bad_judgements_file_is_a_clear_error(seed_archive, tmp_path, text, me
 def test_a_missing_file_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="cannot be read"):
         _run(tmp_path / "nothing.yaml")
+
+
+GENERATED = ROOT / "fixtures" / "judgements" / "generated.yaml"
+GENERATED_COUNT, GENERATED_SEED = 2000, 1  # as the file's header says
+
+
+def test_the_generated_judgements_are_what_the_generator_writes(tmp_path):
+    written = tmp_path / "generated.yaml"
+    call_command(
+        "generate_corpus",
+        count=GENERATED_COUNT,
+        seed=GENERATED_SEED,
+        judgements=str(written),
+        verbosity=0,
+    )
+    assert written.read_text() == GENERATED.read_text()
+
+
+def test_the_generated_judgements_run_on_the_generated_corpus(gazetteer):
+    call_command(
+        "generate_corpus",
+        count=GENERATED_COUNT,
+        seed=GENERATED_SEED,
+        into_database=True,
+        traps=True,
+        workers=1,
+        verbosity=0,
+    )
+    report = json.loads(_run(GENERATED, "--json"))
+    assert [row["query"] for row in report["queries"]] == [
+        "Vorskivka",
+        "Vorskovka",
+        "Harkan",
+        "Harkan Group",
+        "Kirvan",
+        "Kordan",
+    ]
+    assert report["articles"] == GENERATED_COUNT
+    for row in [*report["queries"], report["mean"]]:
+        for ranking in ("ours", "bm25"):
+            assert all(0 <= value <= 1 for value in row[ranking].values())
+    # Plain BM25 searches the typed spelling only; the other spellings of the
+    # place are found by ours.
+    vorskovka = report["queries"][1]
+    assert vorskovka["bm25"]["recall@100"] < vorskovka["ours"]["recall@100"]
