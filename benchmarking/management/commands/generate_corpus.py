@@ -69,8 +69,9 @@ class Command(BaseCommand):
         judged = CorpusGenerator(seed, traps=True).judgements(count)
         header = (
             f"Judged queries for the generated corpus of {count:,} articles, seed {seed}, with\n"
-            f"its traps of ranking, written by the generator, which knows what each article is\n"
-            f"about: manage.py generate_corpus --count {count} --seed {seed} --judgements FILE\n"
+            "its traps of ranking, written by the generator, which knows what each article is\n"
+            f"about (generate_corpus --count {count} --seed {seed} --judgements FILE).\n"
+            f"The corpus: generate_corpus --count {count} --seed {seed} --into-database --traps\n"
             "Grades: 3 about it, 1 names it in passing, 0 judged not relevant."
         )
         try:
