@@ -12,6 +12,8 @@ import json
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from ninja.responses import NinjaJSONEncoder
 
@@ -38,6 +40,13 @@ schema = load_schema()
 @pytest.fixture
 def demo_archive(db):
     call_command("loaddata", str(DEMO), verbosity=0)
+    # The WSGI application closes a connection inside a transaction after each
+    # request, the test's own included; Django's test client keeps it the same way.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
