@@ -75,10 +75,11 @@ lint: install
 
 test: lint test-sqlite test-postgres
 
-# citation-js, the citation parser the export tests read our files with, and axe-core,
-# the accessibility checker of the browser tests; their tests skip without npm.
+# citation-js, the citation parser the export tests read our files with, axe-core, the
+# accessibility checker of the browser tests, and the Nu HTML Checker (tests/vnu, run with
+# java); their tests skip without npm.
 citation-js:
-	@for dir in tests/citation_js tests/axe; do \
+	@for dir in tests/citation_js tests/axe tests/vnu; do \
 		if [ ! -d $$dir/node_modules ] && command -v npm >/dev/null; then \
 			npm ci --prefix $$dir --silent --no-audit --no-fund; fi; done
 
