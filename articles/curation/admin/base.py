@@ -91,6 +91,8 @@ class LabelledRowsFormSet(BaseInlineFormSet):
         super().add_fields(form, index)
         for name, field in form.fields.items():
             widget = getattr(field.widget, "widget", field.widget)
+            if widget.is_hidden:
+                continue
             if name == DELETION_FIELD_NAME:
                 label = f"Delete this {self.row_name or self.model._meta.verbose_name}"
             else:
