@@ -203,6 +203,7 @@ def test_every_route_answers_head_as_get_without_a_body(client, mentioned_articl
     [
         "/api/articles/not%20a%20slug",
         "/api/actors/%C3%BC%2F",
+        "/api/sources/a%00b",
         "/api/no-such-endpoint/",
         "/api/articles/one/two/",
     ],

@@ -6,8 +6,9 @@ route answers GET and HEAD; every other method is answered with 405.  An empty
 query parameter (``?kind=``, as an empty form field sends it) is one not given.
 """
 
+from django.core.validators import slug_re
 from django.db.models import Count, Prefetch, Q
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
@@ -79,6 +80,14 @@ def bad_parameters(request, exc):
 PUBLISHED = Q(articles__status=models.Article.Status.PUBLISHED)
 
 
+def _by_slug(queryset, slug):
+    """The object of ``queryset`` with ``slug``; 404 (as JSON) for one that is not
+    a slug at all, which never reaches the database (PostgreSQL refuses NUL)."""
+    if not slug_re.fullmatch(slug):
+        raise Http404("Not a slug.")
+    return get_object_or_404(queryset, slug=slug)
+
+
 def _published_articles():
     return models.Article.objects.published().select_related("source")
 
@@ -139,7 +148,7 @@ def article(request, slug: str):
             ),
         ),
     )
-    return get_object_or_404(queryset, slug=slug)
+    return _by_slug(queryset, slug)
 
 
 @api.get("/actors/", response={200: list[schemas.Actor], 400: schemas.Error}, tags=["actors"])
@@ -152,7 +161,7 @@ def actors(request, kind: Query[schemas.ActorKind | None] = None):
 
 @api.get("/actors/{slug}", response={200: schemas.Actor, 404: schemas.Error}, tags=["actors"])
 def actor(request, slug: str):
-    return get_object_or_404(_entities(models.Actor), slug=slug)
+    return _by_slug(_entities(models.Actor), slug)
 
 
 @api.get(
@@ -171,7 +180,7 @@ def locations(request, kind: Query[schemas.LocationKind | None] = None):
     tags=["locations"],
 )
 def location(request, slug: str):
-    return get_object_or_404(_entities(models.Location).select_related("parent"), slug=slug)
+    return _by_slug(_entities(models.Location).select_related("parent"), slug)
 
 
 def _sources():
@@ -190,4 +199,4 @@ def sources(request, kind: Query[schemas.SourceKind | None] = None):
 
 @api.get("/sources/{slug}", response={200: schemas.Source, 404: schemas.Error}, tags=["sources"])
 def source(request, slug: str):
-    return get_object_or_404(_sources(), slug=slug)
+    return _by_slug(_sources(), slug)
