@@ -75,10 +75,13 @@ lint: install
 
 test: lint test-sqlite test-postgres
 
-# citation-js, the citation parser the export tests read our files with; its tests skip without npm.
+# citation-js, the citation parser the export tests read our files with, axe-core, the
+# accessibility checker of the browser tests, and the Nu HTML Checker (tests/vnu, run with
+# java); their tests skip without npm.
 citation-js:
-	@if [ ! -d tests/citation_js/node_modules ] && command -v npm >/dev/null; then \
-		npm ci --prefix tests/citation_js --silent --no-audit --no-fund; fi
+	@for dir in tests/citation_js tests/axe tests/vnu; do \
+		if [ ! -d $$dir/node_modules ] && command -v npm >/dev/null; then \
+			npm ci --prefix $$dir --silent --no-audit --no-fund; fi; done
 
 test-sqlite: install citation-js
 	@echo "=== Test suite on SQLite ==="

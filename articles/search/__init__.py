@@ -86,11 +86,20 @@ def search_articles(params):
 
 
 def _as_querydict(params):
+    """``params`` as a QueryDict without empty values: an empty parameter (an
+    empty form field) is one not given."""
     if isinstance(params, QueryDict):
-        return params
+        items = params.lists()
+    else:
+        items = (
+            (key, value if isinstance(value, list | tuple) else [value])
+            for key, value in dict(params or {}).items()
+        )
     querydict = QueryDict(mutable=True)
-    for key, value in dict(params or {}).items():
-        querydict.setlist(key, value if isinstance(value, list | tuple) else [value])
+    for key, values in items:
+        values = [value for value in values if str(value).strip()]
+        if values:
+            querydict.setlist(key, values)
     return querydict
 
 

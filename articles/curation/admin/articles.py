@@ -22,7 +22,6 @@ from ...models import Actor, ActorMention, Article, Location, LocationMention
 from .base import (
     FORMFIELD_OVERRIDES,
     ArchiveAdminMedia,
-    LoadedAutocompleteForm,
     LoadedAutocompleteInline,
     ParentInlineFormSet,
     https_formfield,
@@ -84,26 +83,11 @@ class ArticleForm(forms.ModelForm):
         return published
 
 
-class MentionForm(LoadedAutocompleteForm):
-    """A mention row's fields, each labelled for a screen reader: the row's
-    table header is the only visible label."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = getattr(field.widget, "widget", field.widget)
-            widget.attrs.setdefault("aria-label", str(field.label).capitalize())
-
-
 class MentionFormSet(ParentInlineFormSet):
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this mention"
+    row_name = "mention"
 
 
 class MentionInline(LoadedAutocompleteInline):
-    form = MentionForm
     formset = MentionFormSet
     extra = 0
     # Rows without the mention's own description, which repeats the headline.
