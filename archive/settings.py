@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so that static files (SVG included) carry the policy too.
     "csp.middleware.CSPMiddleware",
+    "archive.request_limits.QueryStringLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "archive.middleware.StatementTimeoutMiddleware",
     "archive.replicas.ReplicaReadsMiddleware",
@@ -287,6 +288,10 @@ LOGGING = {
 
 # The archive's own settings.
 ARCHIVE_PAGE_SIZE = 20
+# A longer query string is refused with a page saying so (archive/request_limits.py):
+# below gunicorn's limit_request_line (gunicorn.conf.py, 8,190 bytes for the whole
+# "GET /search/?… HTTP/1.1" line), which would refuse it with a bare 400.
+ARCHIVE_MAX_QUERY_STRING = 8_000
 # Search counts matching articles up to this many and then says "10,000+": an
 # exact count of a very common word would cost more than the search itself.
 ARCHIVE_SEARCH_COUNT_LIMIT = 10_000
