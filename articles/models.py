@@ -50,6 +50,13 @@ class Language(models.TextChoices):
     ENGLISH = "en", "English"
     UKRAINIAN = "uk", "Ukrainian"
     RUSSIAN = "ru", "Russian"
+    GERMAN = "de", "German"
+    FRENCH = "fr", "French"
+    POLISH = "pl", "Polish"
+    SPANISH = "es", "Spanish"
+    ITALIAN = "it", "Italian"
+    BELARUSIAN = "be", "Belarusian"
+    ROMANIAN = "ro", "Romanian"
     OTHER = "und", "Other / unknown"
 
 
