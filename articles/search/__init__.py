@@ -248,7 +248,10 @@ class SearchResults:
         page's slice of every result in that order."""
         ids = [row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_WINDOW]]
         shown = Article.objects.select_related("source").prefetch_related(*mention_prefetches())
-        if self.sort == "relevance":
+        ranked = self.compiler.rank_window(ids, self.parsed) if self.sort == "relevance" else None
+        if ranked is not None:
+            articles, pageable = InIdOrder(shown, ranked, None, len(ranked)), len(ranked)
+        elif self.sort == "relevance":
             articles = self.compiler.for_ranking(shown.filter(pk__in=IdList(ids)), self.parsed)
             articles, pageable = articles.order_by(*self._ordering()), len(ids)
         else:

@@ -121,6 +121,13 @@ class QueryCompiler:
         is, unless the engine ranks only in a statement that matches."""
         return queryset
 
+    def rank_window(self, article_ids, parsed):
+        """``article_ids`` (the page's window of matches, newest first) best
+        match first, ties newest first, ranked by the engine itself; or None
+        to have the database order them (``for_ranking`` and ``rank_order``)
+        in the statement that reads the page."""
+        return None
+
     def snippets(self, article_ids, parsed):
         """``{id: (marked headline, marked lede, marked body snippet)}`` for the
         articles on a page, matches between ``highlight.MARK_START`` and

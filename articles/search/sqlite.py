@@ -8,6 +8,7 @@ Porter and leaves Cyrillic words whole.  Ranking is bm25 with the headline
 weighing most, then the lede, then the body.
 """
 
+import json
 from contextlib import contextmanager, suppress
 
 from django.db import DatabaseError, transaction
@@ -202,6 +203,28 @@ class SQLiteQueryCompiler(QueryCompiler):
     def for_ranking(self, queryset, parsed):
         """FTS5 ranks only in a statement that matches."""
         return self.filter(queryset, parsed)
+
+    def rank_window(self, article_ids, parsed):
+        """The window ranked by one read of the matches between its lowest
+        and highest id, each tested against the window (``+rowid``: not an
+        FTS5 lookup an id) before its rank is computed: only the window's
+        matches are ranked, and only their ids sorted.  Ranked in the page's
+        statement, FTS5 ranked every match and the sort carried each
+        article's whole text."""
+        positive = parsed.positive_nodes()
+        if not positive or not article_ids:
+            return None
+        sql = (
+            f"SELECT rowid, rank FROM {TABLE} WHERE {TABLE} MATCH %s "
+            "AND rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))"
+        )
+        expression = match_expression(positive, parsed.negative_node())
+        params = [expression, min(article_ids), max(article_ids), json.dumps(article_ids)]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ranks = dict(cursor.fetchall())
+        newest_first = {pk: position for position, pk in enumerate(article_ids)}
+        return sorted(ranks, key=lambda pk: (ranks[pk], newest_first[pk]))
 
     def snippets(self, article_ids, parsed):
         node = parsed.any_positive_node()
