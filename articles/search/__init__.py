@@ -156,9 +156,12 @@ class SearchResults:
         if not self._rows:
             plan, wanted = self._reading_plan, settings.ARCHIVE_SEARCH_WINDOW + 1
             order = OLDEST if self.sort == "oldest" else NEWEST
+            # A plan may read the rows from the matches written another way.
+            matched = getattr(plan, "matched", None)
+            matched = self.matched if matched is None else matched
             with self.compiler.planned(plan and plan.settings):
                 for base in {frozenset(), *(base & active for base in FACET_BASES)}:
-                    articles = self.filterset.filter_queryset(self.matched, skip=base)
+                    articles = self.filterset.filter_queryset(matched, skip=base)
                     found = articles.order_by(*order).values_list(*ROW_FIELDS)
                     rows = []
                     if plan and plan.since:  # the newest are probably all since then

@@ -143,9 +143,10 @@ class QueryCompiler:
     def reading_plan(self, matches, candidates, parsed, limit, *, newest=True):
         """How to read the newest ``limit`` of ``matches`` (the oldest, unless
         ``newest``), ``candidates`` being the articles under the same filters:
-        an object with ``settings`` (for :meth:`planned`) and ``since`` (a date
-        from which the rows wanted are probably all published, or None), or
-        None for the planner's own plan."""
+        an object with ``settings`` (for :meth:`planned`), ``since`` (a date
+        from which the rows wanted are probably all published, or None) and
+        optionally ``matched`` (the published matches written another way,
+        to read the rows from instead), or None for the planner's own plan."""
         return None
 
     def planned(self, settings):
