@@ -63,6 +63,17 @@ SEARCHES = [
     ("very common, page 50", {"q": "forces", "page": "50"}),
 ]
 
+# Searches that the expansions widen (British and American spellings,
+# Ukrainian and Russian forms), timed besides with ``exact=1`` to tell what the
+# expansion costs the page; so is each search of the mix that expands.  Every
+# word is in the generated corpus's vocabulary: defence and defense, armoured,
+# оборона in its Ukrainian and Russian cases.
+EXPANSIONS = [
+    ("spelling, common word", {"q": "defence"}),
+    ("spellings, two words", {"q": "armoured vehicles"}),
+    ("Cyrillic forms", {"q": "оборони"}),
+]
+
 # The month chart that a search with more matches than its page reads loads
 # after the page (research.views.search_months).
 CHARTS = [("month chart, very common", {"q": "forces"})]
@@ -85,8 +96,10 @@ def entity_pages():
 class Timing:
     name: str
     url: str
-    kind: str = "search"  # or "chart", "entity"
+    kind: str = "search"  # or "expansion", "chart", "entity"
     page: list = field(default_factory=list)
+    exact_page: list = field(default_factory=list)  # the same search with exact=1
+    expands: str | None = None  # what the expansion adds: "forms" or "names"
     sql: list = field(default_factory=list)
     tantivy: list = field(default_factory=list)
     statements: int = 0
@@ -114,6 +127,17 @@ class Timing:
             figures["page_over_sql"] = round(p95(self.page) / p95(self.sql), 2)
             # The target: the page within 1.5 times the engine's own time, plus 5 ms.
             figures["close_to_engine"] = p95(self.page) <= 1.5 * p95(self.sql) + 0.005
+        if self.exact_page:
+            figures["expands"] = self.expands
+            figures["exact_page"] = {
+                "median_ms": _ms(statistics.median(self.exact_page)),
+                "p95_ms": _ms(p95(self.exact_page)),
+            }
+            # Medians, each round's two pages timed one after the other: on a
+            # machine others load, a p95 is one unlucky round.
+            figures["expansion_cost_pct"] = round(
+                100 * (statistics.median(self.page) / statistics.median(self.exact_page) - 1), 1
+            )
         if self.page and self.tantivy:
             figures["page_over_tantivy"] = round(p95(self.page) / p95(self.tantivy), 1)
         if self.plans:
@@ -195,6 +219,7 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None):
     client = Client()
     connection.ensure_connection()
     jobs = [("search", name, "/search/?" + urlencode(p), p) for name, p in SEARCHES]
+    jobs += [("expansion", name, "/search/?" + urlencode(p), p) for name, p in EXPANSIONS]
     jobs += [("chart", name, "/search/months/?" + urlencode(p), p) for name, p in CHARTS]
     jobs += [("entity", name, url, None) for name, url in entity_pages()]
     timings = []
@@ -204,13 +229,20 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None):
         timing.statements = len(statements)
         if params is not None:
             timing.matched = search_articles(params).queryset.order_by().count()
-        if kind != "search" and with_plans:
+        if kind in ("chart", "entity") and with_plans:
             timing.plans = explain(statements)
-        results = search_articles(params) if kind == "search" else None
+        results = search_articles(params) if kind in ("search", "expansion") else None
+        timing.expands = results and _expands(results)
+        exact_url = timing.expands and url + "&" + urlencode({"exact": "1"})
         for round_ in range(warmup + rounds):
             started = time.perf_counter()
             client.get(url, secure=True)
             elapsed = time.perf_counter() - started
+            exact_elapsed = None
+            if exact_url:
+                started = time.perf_counter()
+                client.get(exact_url, secure=True)
+                exact_elapsed = time.perf_counter() - started
             sql_seconds = replay(statements)
             tantivy_seconds = None
             if tantivy is not None and results is not None:
@@ -219,6 +251,8 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None):
                 tantivy_seconds = time.perf_counter() - started
             if round_ >= warmup:
                 timing.page.append(elapsed)
+                if exact_elapsed is not None:
+                    timing.exact_page.append(exact_elapsed)
                 timing.sql.append(sql_seconds)
                 if tantivy_seconds is not None:
                     timing.tantivy.append(tantivy_seconds)
@@ -226,6 +260,17 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None):
         if progress:
             progress(timing)
     return timings
+
+
+def _expands(results):
+    """What ``exact=1`` would leave out of the search: "forms" (other
+    spellings and word forms), "names" (other names of an actor or place
+    only), or None."""
+    if results.parsed.form_expansions:
+        return "forms"
+    if any(unit.expansion for unit in results.parsed.units + results.parsed.excluded):
+        return "names"
+    return None
 
 
 def measure(articles, *, seed=1, rounds=20, warmup=2, with_tantivy=True, log=print):

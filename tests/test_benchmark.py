@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from benchmarking.processes import drop_database
-from benchmarking.search import SEARCHES
+from benchmarking.search import EXPANSIONS, SEARCHES
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,9 @@ def test_the_benchmark_times_every_query_of_the_mix(benchmark_database_url, tmp_
     assert figures["articles"] == 40
     assert figures["database"] == connection.vendor
     names = [timing["name"] for timing in figures["timings"]]
-    assert names[: len(SEARCHES)] == [name for name, _ in SEARCHES]
-    assert [name.split()[0] for name in names[len(SEARCHES) :]] == [
+    searched = len(SEARCHES) + len(EXPANSIONS)
+    assert names[:searched] == [name for name, _ in SEARCHES + EXPANSIONS]
+    assert [name.split()[0] for name in names[searched:]] == [
         "month",
         "article",
         "actor",
@@ -74,4 +75,22 @@ def test_the_benchmark_times_every_query_of_the_mix(benchmark_database_url, tmp_
     assert "Search page, worst p95 of the mix" in table and "Import:" in table
     assert "Export of every article, csv:" in table and "Backup restore:" in table
     assert "Plan, article page" in table and "Plan, month chart" in table
-    assert {timing["kind"] for timing in figures["timings"]} == {"search", "chart", "entity"}
+    assert {timing["kind"] for timing in figures["timings"]} == {
+        "search",
+        "expansion",
+        "chart",
+        "entity",
+    }
+    # Each search that expands is timed with exact=1 too: the phrase and the
+    # spellings by their forms, Kiev by its names; a plain word not at all.
+    by_name = {timing["name"]: timing for timing in figures["timings"]}
+    assert by_name["phrase"]["expands"] == "forms"
+    assert by_name["spelling, common word"]["expands"] == "forms"
+    assert by_name["Cyrillic forms"]["expands"] == "forms"
+    assert by_name["alias (Kiev)"]["expands"] == "names"
+    assert "exact_page" not in by_name["very common word"]
+    for name in ("phrase", "spelling, common word", "alias (Kiev)"):
+        assert by_name[name]["exact_page"]["median_ms"] > 0
+        assert "expansion_cost_pct" in by_name[name]
+        assert name[:27] in table.split("Expansion cost")[1]
+    assert "Spellings and word forms, worst cost over exact=1" in table

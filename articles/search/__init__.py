@@ -165,9 +165,12 @@ class SearchResults:
         if not self._rows:
             plan, wanted = self._reading_plan, settings.ARCHIVE_SEARCH_WINDOW + 1
             order = OLDEST if self.sort == "oldest" else NEWEST
+            # A plan may read the rows from the matches written another way.
+            matched = getattr(plan, "matched", None)
+            matched = self.matched if matched is None else matched
             with self.compiler.planned(plan and plan.settings):
                 for base in {frozenset(), *(base & active for base in FACET_BASES)}:
-                    articles = self.filterset.filter_queryset(self.matched, skip=base)
+                    articles = self.filterset.filter_queryset(matched, skip=base)
                     found = articles.order_by(*order).values_list(*ROW_FIELDS)
                     rows = []
                     if plan and plan.since:  # the newest are probably all since then
@@ -267,7 +270,10 @@ class SearchResults:
         page's slice of every result in that order."""
         ids = [row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_WINDOW]]
         shown = Article.objects.select_related("source").prefetch_related(*mention_prefetches())
-        if self.sort == "relevance":
+        ranked = self.compiler.rank_window(ids, self.parsed) if self.sort == "relevance" else None
+        if ranked is not None:
+            articles, pageable = InIdOrder(shown, ranked, None, len(ranked)), len(ranked)
+        elif self.sort == "relevance":
             articles = self.compiler.for_ranking(shown.filter(pk__in=IdList(ids)), self.parsed)
             articles, pageable = articles.order_by(*self._ordering()), len(ids)
         else:

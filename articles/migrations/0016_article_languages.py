@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_axes_editors_lift_lockouts'),
+        ('articles', '0015_editors_lift_lockouts'),
     ]
 
     operations = [
