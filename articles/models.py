@@ -768,3 +768,35 @@ class ArchiveWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class MonthCount(models.Model):
+    """How many published articles of one month and language an actor or a
+    place is mentioned in, a source published, or the whole archive holds.
+
+    Kept by every change of articles (see :mod:`articles.month_counts`), so
+    that an entity's page, its total and its chart read a few dozen rows of
+    one index instead of counting every article: for the busiest actor at
+    1,000,000 synthetic articles on PostgreSQL that count took 0.5 to 1 s."""
+
+    class Kind(models.TextChoices):
+        ARCHIVE = "archive", "The whole archive"
+        ACTOR = "actor", "Actor"
+        LOCATION = "location", "Location"
+        SOURCE = "source", "Source"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    entity_id = models.PositiveBigIntegerField(help_text="0 for the whole archive.")
+    month = models.PositiveIntegerField(help_text="Year × 100 + month; 0 for undated articles.")
+    language = models.CharField(max_length=8)
+    articles = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "entity_id", "month", "language"], name="month_count_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.entity_id} {self.month} {self.language}: {self.articles}"

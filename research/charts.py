@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.urls import reverse
 
-from articles.models import Article
+from articles import month_counts
 
 # Geometry of the SVG's coordinate system (it scales to the width of the page).
 WIDTH, HEIGHT = 720, 260
@@ -138,7 +138,7 @@ def timeline_chart(series, *, share=False):
         return None
     months = month_range(months_seen[0], months_seen[-1])
     if share:
-        totals = {_month(month): n for month, n in Article.objects.published().counts_by_month()}
+        totals = dict(month_counts.months(month_counts.ARCHIVE))
         values = [
             {m: (counts.get(m, 0) / totals[m] if totals.get(m) else 0.0) for m in months}
             for counts in by_series

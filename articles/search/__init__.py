@@ -34,6 +34,7 @@ from django.utils.html import escape
 from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 
+from .. import month_counts
 from ..filters import ArticleFilter
 from ..models import (
     ActorMention,
@@ -44,6 +45,7 @@ from ..models import (
     LocationMention,
     Source,
 )
+from ..month_counts import ACTOR, ARCHIVE, LOCATION, SOURCE
 from ..pagination import InIdOrder, paginate, parse_page_number
 from .aliases import expand_aliases
 from .facets import FACET_BASES, compute_facets
@@ -237,8 +239,30 @@ class SearchResults:
         newest only)."""
         if self.has_every_row:
             return months_of(published for _, published, _, _ in self.rows())
+        kept = self._kept_months()
+        if kept is not None:
+            return kept
         with self.compiler.counting_matches(self.parsed):
             return self.queryset.counts_by_month()
+
+    def _kept_months(self):
+        """The months from the kept month counts (``articles.month_counts``)
+        when they answer this search: no words, at most one actor, place or
+        source, perhaps languages and "dated"; else None."""
+        active = self.filterset.active_names() - {"dated"}
+        if self.has_terms or self.errors or self.clean_params.get("dated") == ["no"]:
+            return None
+        kinds = {"actor": ACTOR, "location": LOCATION, "source": SOURCE}
+        entities = [(name, self.filterset.selected(name)) for name in active & set(kinds)]
+        if active - set(kinds) - {"language"} or len(entities) > 1:
+            return None
+        languages = self.clean_params.get("language", ())
+        if not entities:
+            return month_counts.months(ARCHIVE, 0, languages)
+        ((name, selected),) = entities
+        if len(selected) != 1:
+            return None
+        return month_counts.months(kinds[name], selected[0].pk, languages)
 
     @cached_property
     def page(self):

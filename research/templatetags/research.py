@@ -114,17 +114,3 @@ def search_timeline_link(context, results):
         "count": results.shown_count,
         "capped": results.count_is_capped,
     }
-
-
-@register.inclusion_tag("research/_timeline_link.html")
-def entity_timeline_link(entity, count, capped):
-    """A link to the chart of ``entity``'s articles per month (the search
-    months page, filtered by it), which ``archive.js`` loads in its place."""
-    params = QueryDict(mutable=True)
-    params[SEARCH_PARAMETERS[type(entity)]] = entity.slug
-    return {
-        "url": f"{reverse('research:search_months')}?{params.urlencode()}",
-        "heading": f"Articles about {entity.name} per month",
-        "count": count,
-        "capped": capped,
-    }
