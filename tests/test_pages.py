@@ -286,6 +286,8 @@ def add_articles(corpus, n):
         "/actors/putin/",
         "/locations/kyiv/",
         "/sources/the-times/",
+        "/search/months/?q=kyiv",
+        "/search/months/?actor=putin&language=en",
         "/actors/?sort=articles",
         "/locations/",
         "/sources/",

@@ -320,13 +320,14 @@ class SearchResults:
 
     def article_url(self, article):
         """The article's page, carrying the query so that it is highlighted there."""
+        return article.get_absolute_url() + self._highlighting_query
+
+    @cached_property
+    def _highlighting_query(self):
         if not self.has_terms:
-            return article.get_absolute_url()
-        params = QueryDict(mutable=True)
-        params["q"] = self.parsed.text
-        if self.exact:
-            params["exact"] = "1"
-        return f"{article.get_absolute_url()}?{params.urlencode()}"
+            return ""
+        pairs = [("q", self.parsed.text)] + ([("exact", "1")] if self.exact else [])
+        return "?" + urlencode(pairs)
 
     def highlight(self, article):
         """The article's headline, lede and body with every match of the
@@ -402,22 +403,28 @@ class SearchResults:
         """This search's URL with changes: ``add``/``remove`` are (name, value)
         pairs for repeatable parameters; keyword arguments replace a parameter
         (None drops it).  Any change but the page goes back to page 1."""
-        params = {name: list(values) for name, values in self.clean_params.items()}
+        # Encoded "name=value" pieces, the parameters' own encoded once: a page
+        # builds some 250 of these URLs (cProfile, 20,000 generated articles).
+        pieces = {name: list(encoded) for name, encoded in self._encoded_params.items()}
         if add:
-            name, value = add
-            if value not in params.setdefault(name, []):
-                params[name].append(value)
+            piece = urlencode([add])
+            if piece not in pieces.setdefault(add[0], []):
+                pieces[add[0]].append(piece)
         if remove:
-            name, value = remove
-            params[name] = [v for v in params.get(name, []) if v != value]
+            piece = urlencode([remove])
+            pieces[remove[0]] = [p for p in pieces.get(remove[0], []) if p != piece]
         for name, value in replace.items():
-            params[name] = [] if value is None else [str(value)]
+            pieces[name] = [] if value is None else [urlencode([(name, str(value))])]
         if "page" in replace and replace["page"] == 1:
-            params["page"] = []
-        # Pairs straight to urlencode: a page builds some 250 of these URLs, and
-        # a QueryDict for each cost it 4 ms.
-        pairs = [(name, value) for name, values in params.items() for value in values]
-        return "?" + urlencode(pairs) if pairs else "?"
+            pieces["page"] = []
+        return "?" + "&".join(piece for encoded in pieces.values() for piece in encoded)
+
+    @cached_property
+    def _encoded_params(self):
+        return {
+            name: [urlencode([(name, value)]) for value in values]
+            for name, values in self.clean_params.items()
+        }
 
     @cached_property
     def active_filters(self):

@@ -1,0 +1,11 @@
+"""The repeated parts of the list pages, built in Python (see ``articles.presentation``)."""
+
+from django import template
+
+from .. import presentation
+
+register = template.Library()
+
+register.simple_tag(presentation.facet_values_html, name="facet_values")
+register.simple_tag(presentation.article_meta_html, name="article_meta")
+register.simple_tag(presentation.article_item_html, name="article_item")
