@@ -14,10 +14,13 @@ import calendar
 import datetime
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from articles import month_counts
 
@@ -41,19 +44,23 @@ class Series:
     params: QueryDict = field(default_factory=QueryDict)
 
     def month_url(self, month):
-        # Pairs rather than a copy of the QueryDict for each of a chart's bars.
+        last_day = calendar.monthrange(month.year, month.month)[1]
+        dates = urlencode(
+            [("date_from", month.isoformat()), ("date_to", month.replace(day=last_day).isoformat())]
+        )
+        return f"{self._search_url}{dates}"
+
+    @cached_property
+    def _search_url(self):
+        """The search's URL without its dates, ready for a month's: encoded
+        once for all of a chart's bars."""
         pairs = [
             (name, value)
             for name, values in self.params.lists()
             if name not in ("date_from", "date_to", "page", SHARE_PARAM)
             for value in values
         ]
-        last_day = calendar.monthrange(month.year, month.month)[1]
-        pairs += [
-            ("date_from", month.isoformat()),
-            ("date_to", month.replace(day=last_day).isoformat()),
-        ]
-        return f"{reverse('articles:search')}?{urlencode(pairs)}"
+        return f"{reverse('articles:search')}?{urlencode(pairs)}{'&' if pairs else ''}"
 
 
 @dataclass
@@ -106,6 +113,32 @@ class TimelineChart:
     @property
     def legend(self):
         return [(s.label, COLOURS[i]) for i, s in enumerate(self.series)]
+
+
+def bars_html(chart):
+    """The chart's bars as SVG links, built here rather than by a template
+    loop: a chart of four years drew some 50 bars of eight values each, most
+    of an entity page's template time (cProfile, 20,000 generated articles)."""
+    return mark_safe(
+        "".join(
+            f'<a href="{escape(bar.url)}" aria-label="{escape(bar.label)}"><rect x="{bar.x}" '
+            f'y="{bar.y}" width="{bar.width}" height="{bar.height}" fill="{bar.colour}">'
+            f"<title>{escape(bar.label)}</title></rect></a>\n    "
+            for bar in chart.bars
+        )
+    )
+
+
+def rows_html(chart):
+    """The rows of the chart's table of numbers."""
+    return mark_safe(
+        "".join(
+            f'<tr><th scope="row">{escape(row.month)}</th>'
+            + "".join(f"<td>{escape(cell)}</td>" for cell in row.cells)
+            + "</tr>\n      "
+            for row in chart.rows
+        )
+    )
 
 
 def month_range(first, last):

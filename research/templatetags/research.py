@@ -7,7 +7,15 @@ from django.utils.text import Truncator
 
 from articles.models import Actor, Article, Location, Source
 
-from ..charts import SHARE_PARAM, Series, share_toggle_urls, timeline_chart, wants_share
+from ..charts import (
+    SHARE_PARAM,
+    Series,
+    bars_html,
+    rows_html,
+    share_toggle_urls,
+    timeline_chart,
+    wants_share,
+)
 from ..citations import Citation, readable
 
 register = template.Library()
@@ -114,3 +122,7 @@ def search_timeline_link(context, results):
         "count": results.shown_count,
         "capped": results.count_is_capped,
     }
+
+
+register.simple_tag(bars_html, name="chart_bars")
+register.simple_tag(rows_html, name="chart_rows")
