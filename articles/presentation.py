@@ -89,3 +89,63 @@ def article_item_html(article):
         f'  <p class="meta">{article_meta_html(article)}</p>\n'
         f'  <p class="lede-snippet">{escape(text)}</p>\n</li>'
     )
+
+
+def story_links_html(story, *, show_copies=False):
+    """The links to an article's translations (each named in its language)
+    and, with ``show_copies``, to its near-copies; empty without any."""
+    copies = story.copies if show_copies else []
+    if not (story.translations or copies):
+        return ""
+    parts = ['<p class="story-links">\n  ']
+    if story.translations:
+        links = ", ".join(
+            f'<a href="{other.get_absolute_url()}" hreflang="{escape(other.language)}" '
+            f'lang="{escape(other.language)}">{escape(other.native_language)}</a>'
+            for other in story.translations
+        )
+        parts.append(f'<span class="story-label">Also in</span>\n  {links}')
+    if copies:
+        if story.translations:
+            parts.append('<span aria-hidden="true">·</span>')
+        links = ", ".join(
+            f'<a href="{other.get_absolute_url()}">'
+            f"{escape(other.source.name if other.source else other.title)}</a>"
+            for other in copies
+        )
+        parts.append(f'\n  <span class="story-label">Also published by</span>\n  {links}')
+    parts.append("\n</p>")
+    return mark_safe("".join(parts))
+
+
+def search_result_html(article):
+    """A line of search results: the headline and snippet with the matches
+    marked (``SearchResults`` decorates the article with them), the meta
+    line, the story's other members and the main actors and places."""
+    language = escape(article.language)
+    parts = [
+        f'<li class="result">\n        <h2 class="result-title">'
+        f'<a href="{escape(article.search_url)}" lang="{language}">{article.title_html}</a></h2>\n'
+        f'        <p class="meta">{article_meta_html(article)}</p>\n'
+    ]
+    if article.snippet_html:
+        parts.append(f'        <p class="snippet" lang="{language}">{article.snippet_html}</p>\n')
+    story = getattr(article, "story", None)
+    if story is not None:
+        parts.append(story_links_html(story, show_copies=True))
+    if article.main_actors or article.main_locations:
+        links = "".join(
+            f'<a class="entity entity-actor" href="{actor.get_absolute_url()}">'
+            f"{escape(actor.name)}</a>"
+            for actor in article.main_actors
+        ) + "".join(
+            f'<a class="entity entity-location" href="{location.get_absolute_url()}" '
+            f'title="Place">{escape(location.name)}</a>'
+            for location in article.main_locations
+        )
+        parts.append(
+            f'\n        <p class="about"><span class="about-label">About</span>\n'
+            f"          {links}\n        </p>\n"
+        )
+    parts.append("      </li>")
+    return mark_safe("".join(parts))
