@@ -23,7 +23,7 @@ rest of the search still runs.
 
 from collections import Counter
 from functools import cache, cached_property
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -412,14 +412,14 @@ class SearchResults:
         # builds some 250 of these URLs (cProfile, 20,000 generated articles).
         pieces = {name: list(encoded) for name, encoded in self._encoded_params.items()}
         if add:
-            piece = urlencode([add])
+            piece = _piece(*add)
             if piece not in pieces.setdefault(add[0], []):
                 pieces[add[0]].append(piece)
         if remove:
-            piece = urlencode([remove])
+            piece = _piece(*remove)
             pieces[remove[0]] = [p for p in pieces.get(remove[0], []) if p != piece]
         for name, value in replace.items():
-            pieces[name] = [] if value is None else [urlencode([(name, str(value))])]
+            pieces[name] = [] if value is None else [_piece(name, str(value))]
         if "page" in replace and replace["page"] == 1:
             pieces["page"] = []
         return "?" + "&".join(piece for encoded in pieces.values() for piece in encoded)
@@ -427,7 +427,7 @@ class SearchResults:
     @cached_property
     def _encoded_params(self):
         return {
-            name: [urlencode([(name, value)]) for value in values]
+            name: [_piece(name, value) for value in values]
             for name, values in self.clean_params.items()
         }
 
@@ -476,6 +476,11 @@ class SearchResults:
         return [
             (key, label, self.url(sort=key), key == self.sort) for key, label in choices.items()
         ]
+
+
+def _piece(name, value):
+    """``name=value`` as ``urlencode`` writes it (the names are plain words)."""
+    return f"{name}={quote_plus(value)}"
 
 
 def months_of(dates):
