@@ -227,3 +227,8 @@ def test_entity_pages_and_indexes_show_the_kept_counts(counted, client):
     assert page.context["total"] == total and "2 articles" in page.content.decode()
     listed = {actor.name: actor.n for actor in client.get("/actors/").context["page"].items}
     assert listed["Vladimir Putin"] == total
+
+
+def test_the_demo_fixture_carries_its_month_counts():
+    call_command("loaddata", "demo", verbosity=0)
+    assert_kept()
