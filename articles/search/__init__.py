@@ -242,11 +242,13 @@ class SearchResults:
     def counts_by_month(self):
         """Matching articles per month, for the chart (every match, not the
         newest only)."""
-        if self.has_every_row:
+        if self._rows and self.has_every_row:  # read already: nothing to ask
             return months_of(published for _, published, _, _ in self.rows())
         kept = self._kept_months()
         if kept is not None:
             return kept
+        if self.has_every_row:
+            return months_of(published for _, published, _, _ in self.rows())
         with self.compiler.counting_matches(self.parsed):
             return self.queryset.counts_by_month()
 
