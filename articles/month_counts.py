@@ -247,8 +247,8 @@ def total(kind, entity_id=0):
     return _counts(kind, entity_id).aggregate(n=Coalesce(Sum("articles"), 0))["n"]
 
 
-def with_totals(queryset, kind):
-    """The entities of ``queryset`` annotated with ``n``, their published articles."""
+def with_totals(queryset, kind, name="n"):
+    """The entities of ``queryset`` annotated with ``name``, their published articles."""
     totals = (
         MonthCount.objects.filter(kind=kind, entity_id=OuterRef("pk"))
         .order_by()
@@ -256,4 +256,4 @@ def with_totals(queryset, kind):
         .annotate(n=Sum("articles"))
         .values("n")
     )
-    return queryset.annotate(n=Coalesce(Subquery(totals), 0))
+    return queryset.annotate(**{name: Coalesce(Subquery(totals), 0)})

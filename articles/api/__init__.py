@@ -5,13 +5,13 @@ output and generate the OpenAPI document, so the two cannot drift apart.  Only
 GET routes exist; every other method is answered with 405.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
-from .. import models
+from .. import models, month_counts
 from ..search import search_articles
 from ..search.errors import describe_search_errors
 from ..version import archive_version
@@ -37,16 +37,14 @@ def bad_parameters(request, exc):
     return api.create_response(request, {"detail": exc.errors}, status=400)
 
 
-PUBLISHED = Q(articles__status=models.Article.Status.PUBLISHED)
-
-
 def _published_articles():
     return models.Article.objects.published().select_related("source")
 
 
 def _entities(model):
+    kind = month_counts.ACTOR if model is models.Actor else month_counts.LOCATION
     return (
-        model.objects.annotate(article_count=Count("articles", filter=PUBLISHED, distinct=True))
+        month_counts.with_totals(model.objects.all(), kind, "article_count")
         .prefetch_related("aliases")
         .order_by("name", "pk")
     )
@@ -124,8 +122,8 @@ def location(request, slug: str):
 
 
 def _sources():
-    return models.Source.objects.annotate(
-        article_count=Count("articles", filter=PUBLISHED)
+    return month_counts.with_totals(
+        models.Source.objects.all(), month_counts.SOURCE, "article_count"
     ).order_by("name", "pk")
 
 
