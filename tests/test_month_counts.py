@@ -232,3 +232,23 @@ def test_entity_pages_and_indexes_show_the_kept_counts(counted, client):
 def test_the_demo_fixture_carries_its_month_counts():
     call_command("loaddata", "demo", verbosity=0)
     assert_kept()
+
+
+def test_only_a_search_the_counts_answer_reads_them(counted, client, settings):
+    """An entity's month chart reads the kept counts; the same entity with
+    words, dates or an exclusion is a search and is counted by query.  The
+    kept counts are made wrong here on purpose, to tell which was read."""
+    settings.ARCHIVE_SEARCH_WINDOW = 1  # past the rows the page reads
+    putin = counted["actors"][2]
+    MonthCount.objects.filter(kind="actor", entity_id=putin.pk).update(articles=50)
+
+    def chart_counts(**params):
+        response = client.get("/search/months/", {"actor": putin.slug, **params})
+        assert response.status_code == 200
+        return response.context["results"].counts_by_month()
+
+    assert {n for _, n in chart_counts()} == {50}
+    assert {n for _, n in chart_counts(language="en")} == {50}
+    isw = counted["sources"][2]
+    for narrowed in ({"q": "Kharkiv"}, {"date_from": "2024-01-01"}, {"exclude_source": isw.slug}):
+        assert all(n < 50 for _, n in chart_counts(**narrowed)), narrowed
