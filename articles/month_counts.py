@@ -243,8 +243,12 @@ def total_and_months(kind, entity_id=0):
     return sum(n for _, n in rows), dated
 
 
-def total(kind, entity_id=0):
-    return _counts(kind, entity_id).aggregate(n=Coalesce(Sum("articles"), 0))["n"]
+def total(kind, entity_id=0, languages=(), *, dated_only=False):
+    """The published articles of an entity (of ``languages``; with a date)."""
+    counts = _counts(kind, entity_id, languages)
+    if dated_only:
+        counts = counts.exclude(month=UNDATED)
+    return counts.aggregate(n=Coalesce(Sum("articles"), 0))["n"]
 
 
 def with_totals(queryset, kind, name="n"):

@@ -197,6 +197,11 @@ class SearchResults:
     def count(self):
         """Matching articles, counted no further than one past
         ``ARCHIVE_SEARCH_COUNT_LIMIT`` (see ``count_is_capped``)."""
+        if not self._rows and self._kept_counts:  # the kept counts answer it unread
+            kind, entity_id, languages = self._kept_counts
+            dated_only = self.clean_params.get("dated") == ["yes"]
+            total = month_counts.total(kind, entity_id, languages, dated_only=dated_only)
+            return min(total, settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1)
         if self.has_every_row:
             return len(self.rows())
         with self.compiler.counting_matches(self.parsed):
@@ -253,9 +258,17 @@ class SearchResults:
             return self.queryset.counts_by_month()
 
     def _kept_months(self):
-        """The months from the kept month counts (``articles.month_counts``)
-        when they answer this search: no words, at most one actor, place or
-        source, perhaps languages and "dated"; else None."""
+        """The months from the kept month counts, when they answer this
+        search (see ``_kept_counts``); else None."""
+        kept = self._kept_counts
+        return month_counts.months(*kept) if kept else None
+
+    @cached_property
+    def _kept_counts(self):
+        """``(kind, entity id, languages)`` of the kept month counts
+        (``articles.month_counts``) when they answer this search: no words,
+        at most one actor, place or source, perhaps languages and "dated";
+        else None."""
         active = self.filterset.active_names() - {"dated"}
         if self.has_terms or self.errors or self.clean_params.get("dated") == ["no"]:
             return None
@@ -263,13 +276,13 @@ class SearchResults:
         entities = [(name, self.filterset.selected(name)) for name in active & set(kinds)]
         if active - set(kinds) - {"language"} or len(entities) > 1:
             return None
-        languages = self.clean_params.get("language", ())
+        languages = tuple(self.clean_params.get("language", ()))
         if not entities:
-            return month_counts.months(ARCHIVE, 0, languages)
+            return ARCHIVE, 0, languages
         ((name, selected),) = entities
         if len(selected) != 1:
             return None
-        return month_counts.months(kinds[name], selected[0].pk, languages)
+        return kinds[name], selected[0].pk, languages
 
     @cached_property
     def page(self):
