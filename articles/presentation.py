@@ -2,9 +2,9 @@
 facet's values, an article's line of source, date and language, an article
 in a list.  Built here in Python, once a row, and put in the pages by
 template tags (``templatetags/pages.py``): as template includes in loops
-these were most of a search page's template time, 17 of its 63 ms of
-Python (CPU time, a phrase search over 20,000 generated articles on SQLite,
-``/tmp`` profile of the test client)."""
+these were most of a search page's template time: 17 of its 63 ms of
+Python went to rendering (CPU time through the test client, a phrase search
+over 20,000 generated articles on SQLite)."""
 
 from django.utils.dates import MONTHS
 from django.utils.html import escape
