@@ -20,6 +20,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from articles import month_counts
 from articles.gazetteer_file import load_gazetteer
 from articles.models import Actor, ActorMention, Article, Location, LocationMention, Source
 
@@ -114,6 +115,7 @@ def _write(generated, seed, sources, actors, locations):
             for (kind, slug), count in mentions.items()
             if kind == "location" and slug in locations
         )
+        month_counts.add_articles([article.pk for article in articles])
 
 
 def _article(n, record, seed, sources):

@@ -7,7 +7,7 @@ query parameter (``?kind=``, as an empty form field sends it) is one not given.
 """
 
 from django.core.validators import slug_re
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query
@@ -15,7 +15,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 from ninja.parser import Parser
 
-from .. import models
+from .. import models, month_counts
 from ..search import search_articles
 from ..search.errors import describe_search_errors
 from ..version import archive_version
@@ -77,9 +77,6 @@ def bad_parameters(request, exc):
     return api.create_response(request, {"detail": exc.errors}, status=400)
 
 
-PUBLISHED = Q(articles__status=models.Article.Status.PUBLISHED)
-
-
 def _by_slug(queryset, slug):
     """The object of ``queryset`` with ``slug``; 404 (as JSON) for one that is not
     a slug at all, which never reaches the database (PostgreSQL refuses NUL)."""
@@ -93,8 +90,9 @@ def _published_articles():
 
 
 def _entities(model):
+    kind = month_counts.ACTOR if model is models.Actor else month_counts.LOCATION
     return (
-        model.objects.annotate(article_count=Count("articles", filter=PUBLISHED, distinct=True))
+        month_counts.with_totals(model.objects.all(), kind, "article_count")
         .prefetch_related("aliases")
         .order_by("name", "pk")
     )
@@ -184,8 +182,8 @@ def location(request, slug: str):
 
 
 def _sources():
-    return models.Source.objects.annotate(
-        article_count=Count("articles", filter=PUBLISHED)
+    return month_counts.with_totals(
+        models.Source.objects.all(), month_counts.SOURCE, "article_count"
     ).order_by("name", "pk")
 
 
