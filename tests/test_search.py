@@ -17,8 +17,19 @@ from articles.models import Article
 from articles.search import NEWEST, ROW_FIELDS, get_engine, search_articles
 
 from .search_corpus import build_corpus
+from .search_index import INDEX_METHODS, search_index
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=INDEX_METHODS)
+def index_method(request, spare_search_index):
+    """On PostgreSQL every test runs twice: on a GIN index and on RUM."""
+    if request.param is None:
+        yield None
+        return
+    with search_index(request.param, spare_search_index) as method:
+        yield method
 
 
 @pytest.fixture
@@ -424,9 +435,9 @@ def add_filler_articles(count=3000):
                FROM generate_series(1, %s) AS n""",
             [count],
         )
-        # Move the new entries out of the GIN index's pending list, as autovacuum does.
-        cursor.execute("SELECT gin_clean_pending_list('articles_article_search_vector')")
-        cursor.execute("ANALYZE articles_article")
+    # The new entries out of a GIN index's pending list, as autovacuum does, and
+    # the statistics.
+    get_engine().index.analyze()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the suite runs on SQLite")
@@ -513,8 +524,7 @@ class TestPostgreSQLEngine:
                 f"UPDATE articles_article SET body = body || ' {word}' "
                 f"WHERE title LIKE 'Filler %' AND id % 10 = 0 AND {where}"
             )
-            cursor.execute("SELECT gin_clean_pending_list('articles_article_search_vector')")
-            cursor.execute("ANALYZE articles_article")
+        get_engine().index.analyze()
         results = search_articles(QueryDict(f"q={word}&sort=newest"))
         assert results._reading_plan.since is not None
         expected = list(results.queryset.values_list(*ROW_FIELDS)[: results.window + 1])

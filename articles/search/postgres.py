@@ -37,6 +37,7 @@ from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from functools import reduce
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -45,6 +46,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import DatabaseError, transaction
+from django.db.backends.signals import connection_created
 from django.db.models import Expression, F, Func, TextField
 from django.db.models.functions import Left, Right
 
@@ -158,6 +160,21 @@ SEARCH_VECTOR_TRIGGER = """CREATE TRIGGER articles_article_search_vector
 SEARCH_VECTOR_INDEX = (
     "CREATE INDEX articles_article_search_vector ON articles_article USING gin (search_vector)"
 )
+# RUM (the ``rum`` extension) keeps each word's positions in the index: a
+# phrase is answered there, where GIN, which keeps none, has every article
+# holding the phrase's words read back from TOAST and tested.  Migration 0015
+# builds it instead of GIN where the server offers the extension (see
+# ``ARCHIVE_SEARCH_INDEX``); the index keeps its name, and ``@@`` is answered by
+# either.
+RUM_SEARCH_VECTOR_INDEX = (
+    "CREATE INDEX articles_article_search_vector ON articles_article "
+    "USING rum (search_vector rum_tsvector_ops)"
+)
+SEARCH_INDEX_METHOD = (
+    "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+    "WHERE c.oid = to_regclass('articles_article_search_vector')"
+)
+RUM_INSTALLED = "SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'rum')"
 
 
 # Newest first is the order of browsing and of "sort: newest".  PostgreSQL cannot
@@ -172,15 +189,42 @@ CREATE_NEWEST_INDEX = """CREATE INDEX articles_article_newest ON articles_articl
 # migrations create them (0002, 0005, 0008) from their own copies of these
 # statements: changing one here needs a new migration, or
 # tests/test_migrations_from_zero.py fails.
+SEARCH_INDEX = ("index", "articles_article_search_vector")
 SCHEMA_OBJECTS = {
     ("function", "articles_search_config"): SEARCH_CONFIG_FUNCTION,
     ("function", "articles_search_text"): SEARCH_TEXT_FUNCTION,
     ("function", "articles_search_vector"): SEARCH_VECTOR_FUNCTION,
     ("function", "articles_article_search_vector_update"): SEARCH_VECTOR_TRIGGER_FUNCTION,
     ("trigger", "articles_article_search_vector"): SEARCH_VECTOR_TRIGGER,
-    ("index", "articles_article_search_vector"): SEARCH_VECTOR_INDEX,
+    SEARCH_INDEX: SEARCH_VECTOR_INDEX,
     ("index", "articles_article_newest"): CREATE_NEWEST_INDEX,
 }
+
+
+_INDEX_METHOD = "_articles_search_index_method"
+
+
+def search_index_method(connection):
+    """``"rum"`` or ``"gin"``: the access method of the search index, read
+    once a connection to the database (``forget_search_index_method`` when a
+    migration may have changed it)."""
+    method = getattr(connection, _INDEX_METHOD, None)
+    if method is None:
+        with connection.cursor() as cursor:
+            cursor.execute(SEARCH_INDEX_METHOD)
+            row = cursor.fetchone()
+        method = row[0] if row else "gin"
+        setattr(connection, _INDEX_METHOD, method)
+    return method
+
+
+def forget_search_index_method(connection, **kwargs):
+    """Read the index's method again at the next search on ``connection``."""
+    with suppress(AttributeError):  # not read yet
+        delattr(connection, _INDEX_METHOD)
+
+
+connection_created.connect(forget_search_index_method)
 
 
 def _lexeme(word, prefix=False):
@@ -454,7 +498,8 @@ class PostgresIndex(SearchIndex):
         wait for autovacuum to notice: the first searches after a big import
         read a tidy index and plan with fresh statistics."""
         with self.connection.cursor() as cursor:
-            cursor.execute("SELECT gin_clean_pending_list('articles_article_search_vector')")
+            if search_index_method(self.connection) == "gin":  # RUM has no pending list
+                cursor.execute("SELECT gin_clean_pending_list('articles_article_search_vector')")
             cursor.execute(
                 "ANALYZE articles_article, articles_actormention, articles_locationmention"
             )
@@ -510,6 +555,12 @@ class PostgresIndex(SearchIndex):
         self.insert_rows(Article._meta.db_table, columns, rows)
         return articles
 
+    def repair(self):
+        """After ``migrate``, which may have rebuilt the index with another
+        method: the next search reads which."""
+        forget_search_index_method(self.connection)
+        return False
+
     @contextmanager
     def consistent_reads(self):
         """A repeatable-read transaction (read only) when this is the
@@ -526,7 +577,15 @@ class PostgresSchema(SearchSchema):
     """The search's functions, trigger and indexes as PostgreSQL prints them
     (``pg_get_functiondef``, ``pg_get_triggerdef``, ``pg_get_indexdef``), the
     text search configurations, the compression of the long columns and the
-    cost of ``@@``."""
+    cost of ``@@``.  The search index is expected to be RUM where the ``rum``
+    extension is in the database, unless ``ARCHIVE_SEARCH_INDEX`` says GIN
+    (migration 0015's choice)."""
+
+    def _objects(self, cursor):
+        cursor.execute(RUM_INSTALLED)
+        if cursor.fetchone()[0] and settings.ARCHIVE_SEARCH_INDEX == "rum":
+            return {**SCHEMA_OBJECTS, SEARCH_INDEX: RUM_SEARCH_VECTOR_INDEX}
+        return SCHEMA_OBJECTS
 
     def expected(self):
         """Creates each object of ``SCHEMA_OBJECTS`` under a stand-in name, in
@@ -539,7 +598,7 @@ class PostgresSchema(SearchSchema):
             compression = "l" if cursor.fetchone()[0] else ""
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
             cost = MATCH_COST if cursor.fetchone()[0] else 1
-            for (kind, name), statement in SCHEMA_OBJECTS.items():
+            for (kind, name), statement in self._objects(cursor).items():
                 stand_in = f"{name}_expected"
                 cursor.execute(re.sub(rf"\b{name}\b", stand_in, statement, count=1))
                 definition = _definition(cursor, kind, stand_in)
