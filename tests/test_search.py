@@ -5,6 +5,7 @@ same articles on both engines; what differs between them is tested in
 database."""
 
 import importlib
+import re
 from contextlib import contextmanager
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from django.http import QueryDict
 
 from articles.models import Article
 from articles.search import NEWEST, ROW_FIELDS, get_engine, search_articles
+from articles.search.postgres import search_index_method
 
 from .search_corpus import build_corpus
 from .search_index import INDEX_METHODS, search_index
@@ -460,6 +462,25 @@ class TestPostgreSQLEngine:
         results = search_articles(QueryDict("q=kyiv&exact=1"))
         plan = plan_of(results.queryset, "EXPLAIN")
         assert "Bitmap Index Scan on articles_article_search_vector" in plan, plan
+
+    def test_a_rum_index_answers_a_phrase_itself(self, corpus, index_method):
+        """RUM keeps the words' positions: the index finds only the articles
+        holding the phrase.  With GIN every article holding its words is read
+        and tested."""
+        add_filler_articles()  # "Routine text number n": both words, never "text routine"
+        Article.objects.create(title="A text routine", body="body", status="published")
+        results = search_articles(QueryDict(urlencode({"q": '"text routine"'})))
+        with results.compiler.counting_matches(results.parsed):
+            plan = plan_of(results.queryset.order_by().values("pk"), "EXPLAIN ANALYZE")
+        assert results.count == 1
+        assert search_index_method(connection) == index_method
+        if index_method == "rum":
+            index_scan = next(line for line in plan.splitlines() if "Bitmap Index Scan" in line)
+            assert "on articles_article_search_vector" in index_scan, plan
+            assert "rows=1 loops" in index_scan, plan
+            assert "Rows Removed" not in plan, plan
+        else:  # read from the index or not, each article with both words is tested
+            assert re.search(r"Rows Removed by (Index Recheck|Filter): 30\d\d", plan), plan
 
     def test_browsing_newest_first_reads_an_index(self, corpus):
         """The browse page (and sort: newest) takes its page off an index
