@@ -1,4 +1,5 @@
-"""Search on PostgreSQL: a weighted tsvector column with a GIN index.
+"""Search on PostgreSQL: a weighted tsvector column with a RUM index where the
+server has the ``rum`` extension, a GIN index otherwise (migration 0015).
 
 ``articles_article.search_vector`` is kept by a trigger on every insert and on
 updates of headline, lede, body or language: the headline weighs A, the lede B,
