@@ -72,6 +72,15 @@ def test_exact_phrase(client, corpus):
     assert found_set(client, q='"study for the institute"', exact=1) == set()
 
 
+def test_a_phrase_matches_its_stopwords_as_typed(client, corpus):
+    """On RUM the index is asked for "harbour <2> zorya" (see
+    postgres.compile_node); the article with another word between is not a match."""
+    of = Article.objects.create(title="The harbour of Zorya", body="text", status="published")
+    Article.objects.create(title="The harbour in Zorya", body="text", status="published")
+    assert found_set(client, q='"harbour of zorya"', exact=1) == {of.slug}
+    assert found_set(client, q='"harbour of zorya" -text', exact=1) == set()
+
+
 def test_exclusion(client, corpus):
     assert found_set(client, q="kyiv -metro") == corpus.slugs("s300", "ukrainian", "scattered")
     assert found_set(client, q='kyiv -"S-300" -metro', exact=1) == corpus.slugs("scattered")
