@@ -54,7 +54,7 @@ from django.db.models.functions import Left, Right
 from ..models import Article
 from .base import QueryCompiler, SearchEngine, SearchIndex, SearchSchema
 from .highlight import MARK_END, MARK_START, strip_marks
-from .query import STOPWORDS, AnyOf, Phrase, Word
+from .query import STOPWORDS, AnyOf, Phrase, Word, any_of
 
 CONFIGURATIONS = {"en": "articles_english", "ru": "articles_russian"}
 FALLBACK_CONFIGURATION = "articles_simple"
@@ -269,6 +269,29 @@ def compile_node(node, *, skip_stopwords=False):
     raise TypeError(node)
 
 
+def _unabsorbed(node):
+    """``node`` without the options that are phrases matching only where
+    another option, a word of theirs, matches already ("Kiev" | "Kiev city"):
+    the same articles, and no positions for RUM to read for them."""
+    if not isinstance(node, AnyOf):
+        return node
+    words = {
+        option.text for option in node.options if isinstance(option, Word) and not option.prefix
+    }
+    return any_of(
+        option
+        for option in node.options
+        if not (
+            isinstance(option, Phrase)
+            and any(
+                word in words
+                for i, word in enumerate(option.words)
+                if not (option.prefix and i == len(option.words) - 1)
+            )
+        )
+    )
+
+
 def _skippable(phrase, i):
     """True when word ``i`` of ``phrase`` is a stopword that the phrase can
     leave out: every word is one plain token, so that the distances count
@@ -406,17 +429,21 @@ class PostgresQueryCompiler(QueryCompiler):
         return _local_settings(self.connection, settings) if settings else nullcontext()
 
     def filter(self, queryset, parsed):
-        """On RUM, the index is asked for the phrases without their stopwords
-        (see ``compile_node``), and each article it finds is tested for the
-        whole query by ``ts_match_vq``, which PostgreSQL does not answer from
-        an index."""
+        """On RUM, names lose the spellings that are phrases holding another
+        spelling (``_unabsorbed``), the index is asked for the phrases without
+        their stopwords (see ``compile_node``), and each article it finds is
+        tested for the whole query by ``ts_match_vq``, which PostgreSQL does
+        not answer from an index.  At 100,000 synthetic articles, under load,
+        "Kiev" (19 spellings) took 1.2 s a page on GIN, 9.5 s on RUM as
+        written and 3.4 s without the stopwords."""
         positive = parsed.positive_nodes()
         negative = parsed.negative_node()
         if positive:
-            text = _query_text(positive)
-            indexed = text
             if search_index_method(self.connection) == "rum":
-                indexed = _query_text(positive, skip_stopwords=True)
+                positive = [_unabsorbed(node) for node in positive]
+                text, indexed = _query_text(positive), _query_text(positive, skip_stopwords=True)
+            else:
+                text = indexed = _query_text(positive)
             if negative is not None:
                 text = f"({text}) & !({compile_node(negative)})"
                 indexed = f"({indexed}) & !({compile_node(negative)})"
