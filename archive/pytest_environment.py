@@ -28,5 +28,6 @@ for name in (
     "STATIC_ROOT",
     "DATABASE_REPLICA_URLS",
     "DATABASE_STATEMENT_TIMEOUT_MS",
+    "ARCHIVE_SEARCH_INDEX",
 ):
     os.environ.pop(name, None)

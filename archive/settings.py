@@ -301,3 +301,9 @@ ARCHIVE_SEARCH_COUNT_LIMIT = 10_000
 # at 100,000 synthetic articles on PostgreSQL, "forces" took 414 ms a page
 # reading 10,000, 99 ms reading 2,000.
 ARCHIVE_SEARCH_WINDOW = 2_000
+# PostgreSQL's search index: "rum" (the default) builds a RUM index where the
+# server offers the extension, which answers phrases inside the index; "gin"
+# keeps GIN.  Read by migration 0015, when the index is built.
+ARCHIVE_SEARCH_INDEX = os.environ.get("ARCHIVE_SEARCH_INDEX", "rum")
+if ARCHIVE_SEARCH_INDEX not in ("rum", "gin"):
+    raise ImproperlyConfigured('ARCHIVE_SEARCH_INDEX must be "rum" or "gin".')

@@ -2,6 +2,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+
+from . import search_index
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "fixtures" / "corpus"
@@ -31,3 +34,19 @@ def gazetteer(db):
 def seed_archive(gazetteer):
     """The gazetteer plus the five seed articles, imported as `make demo` does."""
     call_command("import_articles", str(CORPUS_DIR), verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def spare_search_index(django_db_setup, django_db_blocker):
+    """PostgreSQL's search index built both ways for the module's tests (see
+    tests/search_index.py); the method migrations chose (None on SQLite)."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    with django_db_blocker.unblock():
+        installed = search_index.build_spare()
+    try:
+        yield installed
+    finally:
+        with django_db_blocker.unblock():
+            search_index.drop_spare()

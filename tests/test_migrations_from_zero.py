@@ -56,8 +56,8 @@ def empty_postgresql_database(tmp_path):
 EMPTY_DATABASES = {"sqlite": empty_sqlite_database, "postgresql": empty_postgresql_database}
 
 
-def manage(database_url, *args):
-    environment = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
+def manage(database_url, *args, **settings):
+    environment = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1", **settings}
     finished = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -70,12 +70,44 @@ def manage(database_url, *args):
     return finished.stdout
 
 
+def _rum_offered():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT FROM pg_available_extensions WHERE name = 'rum')")
+        return cursor.fetchone()[0]
+
+
+# PostgreSQL's search index: RUM where the server offers it, GIN when the
+# settings ask for it (as on a server without RUM).  SQLite has one way.
+SEARCH_INDEXES = ["rum", "gin"] if connection.vendor == "postgresql" else [None]
+
+
+def describe_schema(database_url, settings):
+    return json.loads(
+        manage(database_url, "shell", "--no-imports", "--command", DESCRIBE_SCHEMA, **settings)
+    )
+
+
+def search_index_method(schema):
+    definition = schema["installed"]["index articles_article_search_vector"]
+    return definition.split(" USING ")[1].split(" ")[0]
+
+
 @pytest.mark.django_db
-def test_migrating_an_empty_database_builds_the_search_schema_the_code_expects(tmp_path):
+@pytest.mark.parametrize("search_index", SEARCH_INDEXES)
+def test_migrating_an_empty_database_builds_the_search_schema_the_code_expects(
+    tmp_path, search_index
+):
+    settings = {"ARCHIVE_SEARCH_INDEX": search_index} if search_index else {}
     with EMPTY_DATABASES[connection.vendor](tmp_path) as database_url:
-        manage(database_url, "migrate", "--noinput", "--verbosity", "0")
-        schema = json.loads(
-            manage(database_url, "shell", "--no-imports", "--command", DESCRIBE_SCHEMA)
-        )
-    assert schema["expected"] and all(schema["expected"].values())
-    assert schema["installed"] == schema["expected"]
+        manage(database_url, "migrate", "--noinput", "--verbosity", "0", **settings)
+        schema = describe_schema(database_url, settings)
+        assert schema["expected"] and all(schema["expected"].values())
+        assert schema["installed"] == schema["expected"]
+        if search_index:
+            offered = search_index == "rum" and _rum_offered()
+            assert search_index_method(schema) == ("rum" if offered else "gin")
+        if search_index == "rum":  # undone, 0019 puts GIN back
+            manage(database_url, "migrate", "articles", "0018", "--verbosity", "0")
+            schema = describe_schema(database_url, {"ARCHIVE_SEARCH_INDEX": "gin"})
+            assert schema["installed"] == schema["expected"]
+            assert search_index_method(schema) == "gin"

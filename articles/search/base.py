@@ -1,7 +1,7 @@
 """The contract of a search engine: what every engine implements.
 
 An engine is the database's own full-text search (PostgreSQL's tsvector and
-GIN, SQLite's FTS5), in three parts, each a class the engine names:
+RUM or GIN, SQLite's FTS5), in three parts, each a class the engine names:
 
 - ``index_class`` (:class:`SearchIndex`): what writes and reads the archive in
   bulk calls: the import (search vectors, a bulk-writing context, inserts,
