@@ -4,6 +4,8 @@ other database is printed with the figure measured, never as met)."""
 
 import statistics
 
+from articles.search import FEW_RESULTS
+
 from . import backup, export, importing
 
 MET, NOT_MET = "met", "NOT met"
@@ -198,22 +200,23 @@ def _statements_row(compared):
         **row,
         "measured": f"{compared['same']} of {compared['compared']} pages run as many at "
         f"{compared['articles']:,} articles ({differ} differ; "
-        f"{len(compared['not_compared'])} not compared: no match at one size)",
+        f"{len(compared['not_compared'])} not compared: fewer than {FEW_RESULTS} matches "
+        "at one size)",
         "verdict": verdict(differ == 0),
     }
 
 
 def compare_statements(timings, smaller):
     """The statements of each page here and in ``smaller`` (the figures of
-    ``search.count_statements``); a search that matches nothing at either
-    size is left out, since it runs no facets and offers other spellings."""
+    ``search.count_statements``); a search with fewer than ``FEW_RESULTS``
+    matches at either size is left out: it offers other spellings instead."""
     there = {page["name"]: page for page in smaller["pages"]}
     compared, differ, not_compared = 0, [], []
     for timing in timings:
         page = there.get(timing["name"])
         if page is None:
             continue
-        if timing["matched"] == 0 or page["matched"] == 0:
+        if timing["matched"] is not None and min(timing["matched"], page["matched"]) < FEW_RESULTS:
             not_compared.append(timing["name"])
             continue
         compared += 1
