@@ -327,7 +327,9 @@ def ensure_archive(articles, seed, log):
 
 
 def _tantivy(articles, seed, log):
-    path = Path(settings.BASE_DIR) / "var" / "bench" / f"tantivy-{articles}-{seed}"
+    # One a database: a cache shared by both would be rebuilt by each in turn.
+    name = f"tantivy-{get_engine().name}-{articles}-{seed}"
+    path = Path(settings.BASE_DIR) / "var" / "bench" / name
     cached = TantivyArchive.built_from_this_archive(path)
     if cached is not None:
         return cached
