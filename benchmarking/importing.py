@@ -59,7 +59,7 @@ def measure(count, *, seed=1, corpus=None, database_url=None, workers=None, once
     for name, (seconds, cpu, peak, out) in runs.items():
         figures[name] = {
             "seconds": round(seconds, 1),
-            "articles_per_second": round(count / seconds),
+            "articles_per_second": round(count / seconds, 1),
             "cpu_seconds": round(cpu, 1),
             "cpu_ms_per_article": round(1000 * cpu / count, 2),
             "peak_memory_mb": round(peak / 2**20),
@@ -105,7 +105,7 @@ def targets(figures):
     else:
         not_applicable = None
     rate = first["articles_per_second"]
-    extrapolated = TARGET_ARTICLES / rate
+    extrapolated = TARGET_ARTICLES * first["seconds"] / count
     rows = [
         {
             "target": f"import of {TARGET_ARTICLES:,} articles < {TARGET_SECONDS // 60} min",
