@@ -7,7 +7,7 @@ DEMO_ENV := DEBUG=1
 # Management commands run with DEBUG=1 unless the environment has a SECRET_KEY.
 MANAGE := $(if $(SECRET_KEY),,$(DEMO_ENV)) $(BIN)/python manage.py
 
-.PHONY: demo demo-large demo-large-db screenshots demo-fixture citation-js test test-sqlite test-postgres lint install serve clean backup restore loadtest benchmark
+.PHONY: demo demo-large demo-large-db screenshots demo-fixture node-checkers test test-sqlite test-postgres lint install serve clean backup restore loadtest benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,16 +75,19 @@ lint: install
 
 test: lint test-sqlite test-postgres
 
-# citation-js, the citation parser the export tests read our files with; its tests skip without npm.
-citation-js:
-	@if [ ! -d tests/citation_js/node_modules ] && command -v npm >/dev/null; then \
-		npm ci --prefix tests/citation_js --silent --no-audit --no-fund; fi
+# citation-js, the citation parser the export tests read our files with, axe-core, the
+# accessibility checker of the browser tests, and the Nu HTML Checker (tests/vnu, run with
+# java); their tests skip without npm.
+node-checkers:
+	@for dir in tests/citation_js tests/axe tests/vnu; do \
+		if [ ! -d $$dir/node_modules ] && command -v npm >/dev/null; then \
+			npm ci --prefix $$dir --silent --no-audit --no-fund; fi; done
 
-test-sqlite: install citation-js
+test-sqlite: install node-checkers
 	@echo "=== Test suite on SQLite ==="
 	$(BIN)/python -m pytest
 
-test-postgres: install citation-js
+test-postgres: install node-checkers
 	@if $(BIN)/python scripts/postgres_reachable.py "$(PG_URL)"; then \
 		echo "=== Test suite on PostgreSQL ($(PG_URL)) ==="; \
 		DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest; \

@@ -9,6 +9,7 @@ error rather than a silently weak default.
 
 import importlib.util
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "reversion",
     "ninja",
     "csp",
+    "axes",
     "articles",
     "research",
 ]
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so that static files (SVG included) carry the policy too.
     "csp.middleware.CSPMiddleware",
+    "archive.request_limits.QueryStringLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "archive.middleware.StatementTimeoutMiddleware",
     "archive.replicas.ReplicaReadsMiddleware",
@@ -74,9 +77,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "archive.throttle.AdminLoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login that axes locked out into its lockout response (archive/login_lockout.py).
+    "axes.middleware.AxesMiddleware",
     "archive.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -200,20 +204,43 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# The database cache: shared by every worker process, so that the admin login
-# throttle (archive/throttle.py) counts each failure once, whichever worker saw
-# it.  Its table is made by a migration (articles 0006).
+# The database cache: shared by every worker process.  Its table is made by a
+# migration (articles 0006).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "archive_cache",
     }
 }
-ADMIN_LOGIN_MAX_FAILURES = int(os.environ.get("ADMIN_LOGIN_MAX_FAILURES", 5))
+
+# Admin login lockouts (django-axes, archive/login_lockout.py): failures are
+# recorded in the database, so every worker and host sees the same counts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "archive.login_lockout.AdminLoginHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_MAX_FAILURES", 5))
 ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
     os.environ.get("ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
 )
-ADMIN_LOGIN_WINDOW_SECONDS = int(os.environ.get("ADMIN_LOGIN_WINDOW_SECONDS", 15 * 60))
+AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("ADMIN_LOGIN_WINDOW_SECONDS", 15 * 60)))
+# A refused login is not counted, so that the lockout ends when its cool-off says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "archive.login_lockout.normalised_username"
+AXES_LOCKOUT_CALLABLE = "archive.login_lockout.locked_out_response"
+# The client's address: REMOTE_ADDR, or behind ADMIN_LOGIN_PROXIES reverse
+# proxies that each append to X-Forwarded-For, the address the first of them
+# saw (django-ipware).  A header the client forged has too many addresses and
+# yields none: every forger counts as one unknown address.
+ADMIN_LOGIN_PROXIES = int(os.environ.get("ADMIN_LOGIN_PROXIES", 0))
+if ADMIN_LOGIN_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    AXES_IPWARE_PROXY_COUNT = ADMIN_LOGIN_PROXIES - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # ``manage.py loaddata demo`` finds fixtures/demo.json (see build_demo_fixture).
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -261,6 +288,10 @@ LOGGING = {
 
 # The archive's own settings.
 ARCHIVE_PAGE_SIZE = 20
+# A longer query string is refused with a page saying so (archive/request_limits.py):
+# below gunicorn's limit_request_line (gunicorn.conf.py, 8,190 bytes for the whole
+# "GET /search/?… HTTP/1.1" line), which would refuse it with a bare 400.
+ARCHIVE_MAX_QUERY_STRING = 8_000
 # Search counts matching articles up to this many and then says "10,000+": an
 # exact count of a very common word would cost more than the search itself.
 ARCHIVE_SEARCH_COUNT_LIMIT = 10_000

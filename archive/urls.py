@@ -4,6 +4,8 @@ from django.urls import include, path
 from archive.views import api_index, favicon, healthz
 from articles.api import api
 
+handler404 = "archive.views.not_found"
+
 admin.site.site_header = "War-analysis archive"
 admin.site.site_title = "Archive admin"
 admin.site.index_title = "Curation"

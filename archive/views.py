@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import page_not_found
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +57,10 @@ FAVICON = settings.BASE_DIR / "static" / "img" / "favicon.svg"
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links: the SVG icon."""
     return HttpResponse(FAVICON.read_bytes(), content_type="image/svg+xml")
+
+
+def not_found(request, exception):
+    """The 404 page; under /api/ the API's own JSON answer, as for its other errors."""
+    if request.path.startswith(reverse("api_index")):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    return page_not_found(request, exception)

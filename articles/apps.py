@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 
 
 def repair_search_index(sender, using, **kwargs):
@@ -12,6 +12,14 @@ def repair_search_index(sender, using, **kwargs):
     get_engine(connections[using]).index.repair()
 
 
+def forget_month_counts(sender, instance, using, **kwargs):
+    """A deleted actor, place or source takes its month counts with it."""
+    from .models import MonthCount
+
+    kind = sender._meta.model_name
+    MonthCount.objects.using(using).filter(kind=kind, entity_id=instance.pk).delete()
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Archive"
@@ -19,3 +27,5 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(repair_search_index, sender=self)
+        for name in ("Actor", "Location", "Source"):
+            post_delete.connect(forget_month_counts, sender=self.get_model(name))

@@ -195,9 +195,25 @@ class ArticleFilter(django_filters.FilterSet):
         messages = []
         for name, errors in self.form.errors.items():
             messages += [f"{name}: {error}" for error in errors]
+        return messages + self.reversed_dates() + self.unknown_entities()
+
+    def reversed_dates(self):
+        """The problem of ``problems()`` that is a date range ending before it starts
+        (the filters still apply: nothing matches)."""
+        if not self.is_bound:
+            return []
+        self.errors  # noqa: B018 - validates the form
         start, end = self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
         if start and end and start > end:
-            messages.append(f"date_from ({start}) is after date_to ({end}): no date is in between.")
+            return [f"date_from ({start}) is after date_to ({end}): no date is in between."]
+        return []
+
+    def unknown_entities(self):
+        """The problems of ``problems()`` that are slugs of no source, actor or location."""
+        if not self.is_bound:
+            return []
+        self.errors  # noqa: B018 - validates the form
+        messages = []
         for name in self.ENTITY_FILTERS:
             field = self.form.fields[name]
             for slug in getattr(field, "unknown", []):

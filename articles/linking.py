@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from . import month_counts
 from .invisible import remove_invisible
 from .models import (
     OUTLET_KINDS,
@@ -375,22 +376,23 @@ def article_text(article):
 def link_article(article, gazetteer):
     """Replace the article's mentions with what the gazetteer finds in its text."""
     actors, locations, sources = gazetteer.count(article_text(article))
-    for model, field_name, counts in (
-        (ActorMention, "actor_id", actors),
-        (LocationMention, "location_id", locations),
-        (SourceMention, "source_id", sources),
-    ):
-        model.objects.filter(article=article).delete()
-        model.objects.bulk_create(
-            model(article=article, count=n, **{field_name: entity_id})
-            for entity_id, n in counts.items()
-        )
+    with month_counts.recounted([article.pk]):
+        for model, field_name, counts in (
+            (ActorMention, "actor_id", actors),
+            (LocationMention, "location_id", locations),
+            (SourceMention, "source_id", sources),
+        ):
+            model.objects.filter(article=article).delete()
+            model.objects.bulk_create(
+                model(article=article, count=n, **{field_name: entity_id})
+                for entity_id, n in counts.items()
+            )
 
 
-def _sync_mentions(model, entity_field, article_ids, wanted):
-    """Make ``model``'s rows for ``article_ids`` equal ``wanted``
-    (``{(article id, entity id): count}``), touching only what differs;
-    returns the ids of the articles whose rows changed."""
+def _mention_changes(model, entity_field, article_ids, wanted):
+    """What makes ``model``'s rows for ``article_ids`` equal ``wanted``
+    (``{(article id, entity id): count}``): ``(stale, changed, new)``, each
+    ``{(article id, entity id): row}``."""
     existing = {
         (article_id, entity_id): (pk, count)
         for pk, article_id, entity_id, count in model.objects.filter(
@@ -408,13 +410,16 @@ def _sync_mentions(model, entity_field, article_ids, wanted):
         for key, n in wanted.items()
         if key not in existing
     }
+    return stale, changed, new
+
+
+def _write_mention_changes(model, stale, changed, new):
     if stale:
         model.objects.filter(pk__in=stale.values()).delete()
     if changed:
         model.objects.bulk_update(changed.values(), ["count"])
     if new:
         model.objects.bulk_create(new.values())
-    return {article_id for article_id, _ in [*stale, *changed, *new]}
 
 
 def relink_articles(articles=None, *, chunk_size=1000):
@@ -456,8 +461,23 @@ def _relink_chunk(rows, gazetteer):
         wanted_locations.update(((pk, entity_id), n) for entity_id, n in locations.items())
         wanted_sources.update(((pk, source_id), n) for source_id, n in sources.items())
     article_ids = [row[0] for row in rows]
-    with transaction.atomic():
-        changed = _sync_mentions(ActorMention, "actor", article_ids, wanted_actors)
-        changed |= _sync_mentions(LocationMention, "location", article_ids, wanted_locations)
-        changed |= _sync_mentions(SourceMention, "source", article_ids, wanted_sources)
+    changes = [
+        (model, _mention_changes(model, field_name, article_ids, wanted))
+        for model, field_name, wanted in (
+            (ActorMention, "actor", wanted_actors),
+            (LocationMention, "location", wanted_locations),
+            (SourceMention, "source", wanted_sources),
+        )
+    ]
+    changed = {article_id for _, keys in changes for key in keys for article_id, _ in key}
+    # An entity mentioned or no longer mentioned changes the month counts.
+    counted = {
+        article_id
+        for model, (stale, _, new) in changes
+        if model is not SourceMention
+        for article_id, _ in [*stale, *new]
+    }
+    with transaction.atomic(), month_counts.recounted(sorted(counted)):
+        for model, (stale, updated, new) in changes:
+            _write_mention_changes(model, stale, updated, new)
     return len(changed)

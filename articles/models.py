@@ -6,6 +6,7 @@ link from an article to an entity is a *mention* row with a count, so a page
 can tell what an article is mainly about.
 """
 
+import functools
 import hashlib
 import json
 import unicodedata
@@ -14,10 +15,25 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
 
 from .invisible import remove_invisible
+
+_SLUG_MARK = "slug-mark"
+
+
+@functools.cache
+def _slug_url_pattern(view_name, script_prefix):
+    return reverse(view_name, args=[_SLUG_MARK])
+
+
+def slug_url(view_name, slug):
+    """``reverse(view_name, args=[slug])``, from one reverse per view and
+    prefix: a search page links some 150 articles, entities and sources,
+    and reversing each took it 2 to 4 ms (cProfile, 20,000 generated
+    articles)."""
+    return _slug_url_pattern(view_name, get_script_prefix()).replace(_SLUG_MARK, slug, 1)
 
 
 def normalize_name(name):
@@ -50,6 +66,13 @@ class Language(models.TextChoices):
     ENGLISH = "en", "English"
     UKRAINIAN = "uk", "Ukrainian"
     RUSSIAN = "ru", "Russian"
+    GERMAN = "de", "German"
+    FRENCH = "fr", "French"
+    POLISH = "pl", "Polish"
+    SPANISH = "es", "Spanish"
+    ITALIAN = "it", "Italian"
+    BELARUSIAN = "be", "Belarusian"
+    ROMANIAN = "ro", "Romanian"
     OTHER = "und", "Other / unknown"
 
 
@@ -82,7 +105,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:source_detail", args=[self.slug])
+        return slug_url("articles:source_detail", self.slug)
 
     @property
     def is_outlet(self):
@@ -308,7 +331,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:article_detail", args=[self.slug])
+        return slug_url("articles:article_detail", self.slug)
 
     @property
     def paragraphs(self):
@@ -393,7 +416,7 @@ class Actor(Entity):
         pass
 
     def get_absolute_url(self):
-        return reverse("articles:actor_detail", args=[self.slug])
+        return slug_url("articles:actor_detail", self.slug)
 
 
 class Location(Entity):
@@ -415,7 +438,7 @@ class Location(Entity):
         pass
 
     def get_absolute_url(self):
-        return reverse("articles:location_detail", args=[self.slug])
+        return slug_url("articles:location_detail", self.slug)
 
     def clean(self):
         ancestor = self.parent
@@ -768,3 +791,35 @@ class ArchiveWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class MonthCount(models.Model):
+    """How many published articles of one month and language an actor or a
+    place is mentioned in, a source published, or the whole archive holds.
+
+    Kept by every change of articles (see :mod:`articles.month_counts`), so
+    that an entity's page, its total and its chart read a few dozen rows of
+    one index instead of counting every article: for the busiest actor at
+    1,000,000 synthetic articles on PostgreSQL that count took 0.5 to 1 s."""
+
+    class Kind(models.TextChoices):
+        ARCHIVE = "archive", "The whole archive"
+        ACTOR = "actor", "Actor"
+        LOCATION = "location", "Location"
+        SOURCE = "source", "Source"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    entity_id = models.PositiveBigIntegerField(help_text="0 for the whole archive.")
+    month = models.PositiveIntegerField(help_text="Year × 100 + month; 0 for undated articles.")
+    language = models.CharField(max_length=8)
+    articles = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "entity_id", "month", "language"], name="month_count_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.entity_id} {self.month} {self.language}: {self.articles}"

@@ -18,7 +18,19 @@ from .importing.writer import StoryGrouper, story_key_for_text
 from .models import Article
 
 # Each language named in itself, as a reader looking for it would.
-NATIVE_NAMES = {"en": "English", "uk": "Українська", "ru": "Русский", "und": "Other language"}
+NATIVE_NAMES = {
+    "en": "English",
+    "uk": "Українська",
+    "ru": "Русский",
+    "de": "Deutsch",
+    "fr": "Français",
+    "pl": "Polski",
+    "es": "Español",
+    "it": "Italiano",
+    "be": "Беларуская",
+    "ro": "Română",
+    "und": "Other language",
+}
 
 
 @dataclass

@@ -7,10 +7,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 
-from . import browsing
+from . import browsing, month_counts
 from .article_layout import article_layout
 from .curation.merging import redirect_merged_or_404
-from .models import Actor, Alias, Article, Location, MovedActor, Source, SourceMention
+from .models import Actor, Alias, Location, MovedActor, Source, SourceMention
 from .pagination import InIdOrder, paginate, parse_page_number
 from .search import search_articles
 from .search.highlight import marked_html
@@ -30,7 +30,7 @@ def home(request):
             "newest": browsing.published_articles().newest_first()[:HOME_NEWEST],
             "top_actors": browsing.most_mentioned(Actor, HOME_ENTITIES),
             "top_locations": browsing.most_mentioned(Location, HOME_ENTITIES),
-            "article_count": Article.objects.published().count(),
+            "article_count": month_counts.total(month_counts.ARCHIVE),
         },
     )
 
@@ -155,16 +155,15 @@ def _entity_page(request, entity, template, extra=None):
     """An actor's, place's or source's page: its articles newest first, their
     chart by month and the entities mentioned alongside.
 
-    The count stops at ``ARCHIVE_SEARCH_COUNT_LIMIT`` and the pages at as
-    many articles, as the search's do; the chart of a busier entity is loaded
-    after the page, as a search's is (``research.views.search_months``).
-    Counting every article of the busiest actor by month took 0.5 to 1 s at
-    1,000,000 synthetic articles on PostgreSQL."""
+    The total and the chart come from the kept month counts
+    (``articles.month_counts``): counting every article of the busiest actor
+    by month took 0.5 to 1 s at 1,000,000 synthetic articles on PostgreSQL.
+    The pages stop at ``ARCHIVE_SEARCH_COUNT_LIMIT`` articles, as the
+    search's do."""
     number, problem = parse_page_number(request.GET.get("page"))
     articles = browsing.articles_mentioning(entity).newest_first()
     limit = settings.ARCHIVE_SEARCH_COUNT_LIMIT
-    count = articles.order_by()[: limit + 1].count()
-    months = articles.counts_by_month() if count <= settings.ARCHIVE_SEARCH_WINDOW else None
+    count, months = month_counts.total_and_months(browsing.count_kind(entity), entity.pk)
     # The newest articles, read once for the first pages and the co-mentions:
     # each of the three sorted all of the busiest actor's articles on SQLite
     # (33 to 41 ms each at 100,000 synthetic articles).
@@ -184,6 +183,7 @@ def _entity_page(request, entity, template, extra=None):
         "entity": entity,
         "page": page,
         "count_is_capped": count > limit,
+        "total": count,
         "months": months,
         "co_actors": actors,
         "co_locations": locations,
@@ -276,14 +276,14 @@ INDEX_SORTS = {"articles": "Most articles", "name": "A–Z"}
 WITH_ARTICLES = Q(n__gt=0)
 
 
-def _index(request, model, template, relation, title, shown=WITH_ARTICLES):
+def _index(request, model, template, title, shown=WITH_ARTICLES):
     """An index of actors, places or sources: most articles first (``sort=name``
     for A–Z), those that are not ``shown`` (without a published article) only
     with ``empty=1``, and ``q`` keeping the names (or aliases) that contain it."""
     kinds = browsing.kind_counts(model)
     kind = request.GET.get("kind", "")
     problems = []
-    entities = browsing.with_article_counts(model.objects.all(), relation)
+    entities = browsing.with_article_counts(model.objects.all())
     if kind:
         if kind in dict(model.Kind.choices):
             entities = entities.filter(kind=kind)
@@ -352,15 +352,15 @@ def _index(request, model, template, relation, title, shown=WITH_ARTICLES):
 
 
 def actor_list(request):
-    return _index(request, Actor, "articles/entity_list.html", "mentions", "Actors")
+    return _index(request, Actor, "articles/entity_list.html", "Actors")
 
 
 def location_list(request):
-    return _index(request, Location, "articles/entity_list.html", "mentions", "Places")
+    return _index(request, Location, "articles/entity_list.html", "Places")
 
 
 def source_list(request):
     # Outlets the gazetteer knows are listed once the archive has or names them.
     named = Exists(SourceMention.objects.filter(source=OuterRef("pk")))
     shown = WITH_ARTICLES | Q(named)
-    return _index(request, Source, "articles/entity_list.html", "articles", "Sources", shown)
+    return _index(request, Source, "articles/entity_list.html", "Sources", shown)

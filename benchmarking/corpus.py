@@ -39,6 +39,22 @@ biggest source, a think tank, and the second, a newspaper, have them all):
 * outlets named after places in running text ("the Kherson Ledger
   reported"), which are no mentions of the places.
 
+With ``traps`` (``generate_corpus --traps``), one article in 25 is instead
+one of the ways ranking goes wrong, about invented names whose gazetteer
+entries are ``benchmarking/trap_gazetteer.json``, and the generator knows
+how relevant each is to the queries of ``TRAP_QUERIES`` (``judgements``):
+
+* a place, Vorskivka, reported on under its usual name, named in passing
+  under it in many more, and named once in three-line texts under a rare
+  spelling (Vorskovka, Vorskivca, Ворсківка);
+* a name with aliases, "Harkan", "Harkan Group", "Harkan PMC", each mention
+  of the longer ones matching two of them;
+* a minister, Kirvan, in short protocol readouts with the name in the
+  headline, and in long analyses of him;
+* a word, Kordan (an air-defence system), and a longer word it is a prefix
+  of, Kordanic (the adjective of an unrelated coast), which the English
+  stemmers cut to the same stem.
+
 Every record carries ``"generated": true`` and every source's name ends with
 " (generated)".  Article ``n`` of seed ``s`` depends only on ``(s, n)``: the
 same command gives the same corpus, byte for byte, however it is split into
@@ -199,6 +215,27 @@ TRANSLATION_SHARE = 0.6
 SYNDICATION_CREDIT = "This article first appeared in {source} and is republished with permission."
 
 
+TRAP_GAZETTEER = Path(__file__).with_name("trap_gazetteer.json")
+TRAP_SHARE = 0.05
+# Each trap: its articles' roles, and the grade of each role for each query.
+PLACE_GRADES = {"report": 3, "aside": 1, "passing": 1}
+TRAP_QUERIES = {
+    "place": {"Vorskivka": PLACE_GRADES, "Vorskovka": PLACE_GRADES},
+    "aliases": {"Harkan": {"subject": 3, "aside": 1}, "Harkan Group": {"subject": 3, "aside": 1}},
+    "readout": {"Kirvan": {"analysis": 3, "readout": 1}},
+    "prefix": {"Kordan": {"system": 3, "adjective": 0}},
+}
+# How often each role is drawn (1 unless said): a place's usual name is named
+# in passing far more often than its rare spellings, as Kyiv is.
+ROLE_WEIGHTS = {"passing": 3}
+RARE_PLACE_FORMS = ["Vorskovka", "Vorskivca", "Ворсківка"]
+READOUT_HEADLINES = [
+    "Readout: Kirvan meets the {body} delegation",
+    "Kirvan holds a call with the {body}",
+    "Minister Kirvan receives the {body}",
+]
+
+
 def _zipf_weights(n, exponent=1.07):
     return list(itertools.accumulate(1 / (rank**exponent) for rank in range(1, n + 1)))
 
@@ -286,8 +323,9 @@ class CorpusGenerator:
     """Generates article ``n`` of a corpus seeded by ``seed`` as a dict of the
     import's fields."""
 
-    def __init__(self, seed, gazetteer_path=None, tail_words=40000):
+    def __init__(self, seed, gazetteer_path=None, tail_words=40000, traps=False):
         self.seed = seed
+        self.traps = traps
         path = Path(gazetteer_path or settings.BASE_DIR / "fixtures" / "gazetteer.json")
         data = json.loads(path.read_text(encoding="utf-8"))
         # The gazetteer lists the most prominent entries first: that order is
@@ -366,12 +404,19 @@ class CorpusGenerator:
         """Article ``n`` and how often it names each gazetteer entry, as
         ``{(kind, slug): count}``: the mentions an import would link."""
         rng = random.Random(f"{self.seed}:{n}")
-        if rng.random() < COPY_SHARE and n > 0 and not self._copy_roll(n - 1):
+        rng.random()  # the copy roll (see is_copy)
+        if self.is_copy(n):
             record, mentions, cast = self._original(n - 1)
-            if rng.random() < TRANSLATION_SHARE and record["language"] in ("en", "uk"):
+            translated = rng.random() < TRANSLATION_SHARE and record["language"] in ("en", "uk")
+            if translated and self.trap_role(n - 1) is None:
                 return self._translation(rng, record, cast)
             return self._syndicated(rng, n, record), mentions
         return self._original(n)[:2]
+
+    def is_copy(self, n):
+        """Whether article ``n`` is a copy (a translation or a syndicated copy)
+        of article ``n - 1``."""
+        return n > 0 and self._copy_roll(n) and not self._copy_roll(n - 1)
 
     def _copy_roll(self, n):
         """Whether article ``n`` drew a copy of article ``n - 1`` (it is one
@@ -379,6 +424,8 @@ class CorpusGenerator:
         return random.Random(f"{self.seed}:{n}").random() < COPY_SHARE
 
     def _original(self, n):
+        if self.trap_role(n) is not None:
+            return self._trap(n)
         rng = random.Random(f"{self.seed}:{n}")
         rng.random()  # the copy roll
         named = Counter()
@@ -489,6 +536,111 @@ class CorpusGenerator:
         paragraphs.insert(0, f"By {names}" if habits.byline == "by" else names)
         if rng.random() < 0.2:
             del record["authors"]
+
+    # Traps of ranking (see the module's docstring) -------------------------------
+
+    def trap_role(self, n):
+        """``(trap, role)`` of original article ``n`` when it is a trap, else None."""
+        if not self.traps:
+            return None
+        rng = random.Random(f"{self.seed}:{n}:trap")
+        if rng.random() >= TRAP_SHARE:
+            return None
+        trap = rng.choice(sorted(TRAP_QUERIES))
+        roles = sorted(next(iter(TRAP_QUERIES[trap].values())))
+        weights = [ROLE_WEIGHTS.get(role, 1) for role in roles]
+        return trap, rng.choices(roles, weights)[0]
+
+    def judgements(self, count):
+        """``{query: {url: grade}}`` for articles 0 to ``count - 1``: each trap
+        article, and each copy of one, graded for its trap's queries."""
+        judged = {query: {} for queries in TRAP_QUERIES.values() for query in queries}
+        for n in range(count):
+            role = self.trap_role(n - 1 if self.is_copy(n) else n)
+            if role is None:
+                continue
+            trap, kind = role
+            url = self.article(n)["url"]
+            for query, grades in TRAP_QUERIES[trap].items():
+                judged[query][url] = grades[kind]
+        return judged
+
+    def _trap(self, n):
+        rng = random.Random(f"{self.seed}:{n}:trap:text")
+        trap, role = self.trap_role(n)
+        named, cast = (
+            Counter(),
+            [
+                bisect.bisect(self.entity_weights, rng.random() * self.entity_weights[-1])
+                for _ in range(rng.randint(2, 5))
+            ],
+        )
+
+        def paragraphs(count, sentences=(2, 6)):
+            return [
+                " ".join(
+                    self._sentence(rng, cast, "en", named) for _ in range(rng.randint(*sentences))
+                )
+                for _ in range(count)
+            ]
+
+        headline = self._sentence(rng, cast[:1], "en", named).rstrip(".?")[:90]
+        headline = headline.rsplit(" ", 1)[0] if len(headline) == 90 else headline
+        trap_mentions = Counter()
+        if trap == "place" and role == "report":
+            body = paragraphs(rng.randint(8, 14))
+            names = ["Vorskivka"] * rng.randint(5, 9)
+            headline = f"{headline} near Vorskivka"
+            trap_mentions[("location", "vorskivka")] = len(names) + 1
+        elif trap == "place" and role == "passing":
+            body = paragraphs(rng.randint(3, 8))
+            names = ["Vorskivka"]
+            trap_mentions[("location", "vorskivka")] = 1
+        elif trap == "place":
+            body = paragraphs(3, (1, 2))
+            names = [rng.choice(RARE_PLACE_FORMS)]
+            trap_mentions[("location", "vorskivka")] = 1
+        elif trap == "aliases" and role == "subject":
+            body = paragraphs(rng.randint(8, 14))
+            names = ["Harkan Group"] + ["Harkan"] * rng.randint(4, 8)
+            trap_mentions[("actor", "harkan-group")] = len(names)
+        elif trap == "aliases":
+            body = paragraphs(rng.randint(4, 6))
+            names = [rng.choice(["Harkan Group", "Harkan PMC"]) for _ in range(2)]
+            trap_mentions[("actor", "harkan-group")] = len(names)
+        elif trap == "readout" and role == "readout":
+            headline = rng.choice(READOUT_HEADLINES).format(body=rng.choice(BODIES))
+            body = paragraphs(2, (1, 2))
+            names = ["Kirvan"] * 2
+            trap_mentions[("actor", "ostap-kirvan")] = 3
+        elif trap == "readout":
+            body = paragraphs(rng.randint(10, 18))
+            names = ["Ostap Kirvan"] + ["Kirvan"] * rng.randint(5, 9)
+            trap_mentions[("actor", "ostap-kirvan")] = len(names)
+        else:
+            body = paragraphs(rng.randint(6, 12))
+            word = "Kordan" if role == "system" else "Kordanic"
+            names = [word] * rng.randint(4, 8)
+        for name in names:
+            index = rng.randrange(len(body))
+            words = body[index].split(" ")
+            words.insert(rng.randint(1, len(words) - 1), name)
+            body[index] = " ".join(words)
+        source, domain = SOURCES[self._pick(rng, range(len(SOURCES)), self.source_weights)[0]]
+        day = START + datetime.timedelta(days=rng.randrange(DAYS))
+        record = {
+            "title": headline,
+            "body": "\n\n".join(body),
+            "source": source,
+            "authors": self._pick(rng, self.people, self.people_weights, rng.randint(1, 2)),
+            "url": f"https://{domain}/{day:%Y/%m/%d}/{slugify(headline)[:60]}-{n}",
+            "published": day.isoformat(),
+            "language": "en",
+            "tags": rng.sample(TAGS, rng.randint(0, 2)),
+            "generated": True,
+        }
+        mentions = Counter({self.entity_keys[index]: count for index, count in named.items()})
+        return record, mentions + trap_mentions, cast
 
     def _translation(self, rng, original, cast):
         """``original`` in the other language: same url, source, date and authors."""

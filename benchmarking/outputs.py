@@ -20,19 +20,21 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from articles import month_counts
+from articles.gazetteer_file import load_gazetteer
 from articles.models import Actor, ActorMention, Article, Location, LocationMention, Source
 
-from .corpus import SOURCES, CorpusGenerator
+from .corpus import SOURCES, TRAP_GAZETTEER, CorpusGenerator
 
 PROVENANCE_PREFIX = "synthetic/"
 
 
-def write_files(out, count, seed, *, per_file=10000, start=0):
+def write_files(out, count, seed, *, per_file=10000, start=0, traps=False):
     """Write articles ``start`` to ``start + count - 1`` of seed ``seed`` as JSON
     Lines files in ``out``; returns the paths written."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    generator = CorpusGenerator(seed)
+    generator = CorpusGenerator(seed, traps=traps)
     paths = []
     for first in range(start, start + count, per_file):
         path = out / f"articles-{seed}-{first // per_file + 1:05d}.jsonl"
@@ -46,21 +48,26 @@ def write_files(out, count, seed, *, per_file=10000, start=0):
 _generator = None
 
 
-def _start_worker(seed):
+def _start_worker(seed, traps):
     global _generator
-    _generator = CorpusGenerator(seed)
+    _generator = CorpusGenerator(seed, traps=traps)
 
 
 def _generate(numbers):
     return [(n, *_generator.article_and_mentions(n)) for n in numbers]
 
 
-def write_into_database(count, *, seed=1, batch_size=1000, workers=None, progress=None):
+def write_into_database(
+    count, *, seed=1, batch_size=1000, workers=None, progress=None, traps=False
+):
     """Write ``count`` published articles of seed ``seed`` with their mentions;
-    the gazetteer must be loaded.  Generation runs in ``workers`` processes
-    (default: one a CPU) while this one writes."""
+    the gazetteer must be loaded (with ``traps``, the traps' invented names
+    are loaded here).  Generation runs in ``workers`` processes (default: one
+    a CPU) while this one writes."""
     if Article.objects.exists():
         raise ValueError("--into-database needs a database without articles.")
+    if traps and Actor.objects.exists():
+        load_gazetteer(TRAP_GAZETTEER)
     actors = dict(Actor.objects.values_list("slug", "pk"))
     locations = dict(Location.objects.values_list("slug", "pk"))
     if not actors or not locations:
@@ -83,7 +90,7 @@ def write_into_database(count, *, seed=1, batch_size=1000, workers=None, progres
         # The workers need no database: close it so that none inherits the socket.
         connection.close()
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_start_worker, initargs=(seed,)) as pool:
+    with context.Pool(workers, initializer=_start_worker, initargs=(seed, traps)) as pool:
         written = 0
         for generated in pool.imap(_generate, batches):
             _write(generated, seed, sources, actors, locations)
@@ -108,6 +115,7 @@ def _write(generated, seed, sources, actors, locations):
             for (kind, slug), count in mentions.items()
             if kind == "location" and slug in locations
         )
+        month_counts.add_articles([article.pk for article in articles])
 
 
 def _article(n, record, seed, sources):

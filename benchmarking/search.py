@@ -69,6 +69,17 @@ SEARCHES = [
     ("very common, page 50", {"q": "forces", "page": "50"}),
 ]
 
+# Searches that the expansions widen (British and American spellings,
+# Ukrainian and Russian forms), timed besides with ``exact=1`` to tell what the
+# expansion costs the page; so is each search of the mix that expands.  Every
+# word is in the generated corpus's vocabulary: defence and defense, armoured,
+# оборона in its Ukrainian and Russian cases.
+EXPANSIONS = [
+    ("spelling, common word", {"q": "defence"}),
+    ("spellings, two words", {"q": "armoured vehicles"}),
+    ("Cyrillic forms", {"q": "оборони"}),
+]
+
 # The month chart that a search with more matches than its page reads loads
 # after the page (research.views.search_months).
 CHARTS = [("month chart, very common", {"q": "forces"})]
@@ -91,9 +102,11 @@ def entity_pages():
 class Timing:
     name: str
     url: str
-    kind: str = "search"  # or "chart", "entity"
+    kind: str = "search"  # or "expansion", "chart", "entity"
     mix: str = "tuned"  # or "sampled"
     page: list = field(default_factory=list)
+    exact_page: list = field(default_factory=list)  # the same search with exact=1
+    expands: str | None = None  # what the expansion adds: "forms" or "names"
     sql: list = field(default_factory=list)
     own: list = field(default_factory=list)  # page less SQL, round by round
     tantivy: list = field(default_factory=list)
@@ -123,6 +136,17 @@ class Timing:
             # Medians: on a machine shared with other work, a p95 is mostly the others'.
             figures["sql_over_tantivy"] = round(
                 statistics.median(self.sql) / statistics.median(self.tantivy), 1
+            )
+        if self.exact_page:
+            figures["expands"] = self.expands
+            figures["exact_page"] = {
+                "median_ms": _ms(statistics.median(self.exact_page)),
+                "p95_ms": _ms(p95(self.exact_page)),
+            }
+            # Medians, each round's two pages timed one after the other: on a
+            # machine others load, a p95 is one unlucky round.
+            figures["expansion_cost_pct"] = round(
+                100 * (statistics.median(self.page) / statistics.median(self.exact_page) - 1), 1
             )
         if self.page and self.tantivy:
             figures["page_over_tantivy"] = round(
@@ -167,15 +191,17 @@ def record(client, url):
 
 def jobs(*, corpus_seed=1, sample_seed=SAMPLE_SEED):
     """(kind, mix, name, url, search params or None) of every page timed: the
-    tuned mix, its chart and the entity pages, then the sampled mix."""
+    tuned mix, its expansions, its chart and the entity pages, then the
+    sampled mix."""
     sampled = SampledMix(
         seed=sample_seed, corpus_seed=corpus_seed, tuned_queries=[p for _, p in SEARCHES]
     )
     listed = [("search", "tuned", name, p) for name, p in SEARCHES]
+    listed += [("expansion", "tuned", name, p) for name, p in EXPANSIONS]
     listed += [("chart", "tuned", name, p) for name, p in CHARTS]
     listed += [("search", "sampled", name, p) for name, p in sampled.searches()]
     listed += [("chart", "sampled", name, p) for name, p in sampled.charts()]
-    paths = {"search": "/search/?", "chart": "/search/months/?"}
+    paths = {"search": "/search/?", "expansion": "/search/?", "chart": "/search/months/?"}
     pages = [(kind, mix, name, paths[kind] + urlencode(p), p) for kind, mix, name, p in listed]
     entities = [("entity", "tuned", name, url, None) for name, url in entity_pages()]
     tuned = [page for page in pages if page[1] == "tuned"]
@@ -248,13 +274,20 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None, **
         timing.statements = len(statements)
         if params is not None:
             timing.matched = search_articles(params).queryset.order_by().count()
-        if kind != "search" and with_plans:
+        if kind in ("chart", "entity") and with_plans:
             timing.plans = explain(statements)
-        results = search_articles(params) if kind == "search" else None
+        results = search_articles(params) if kind in ("search", "expansion") else None
+        timing.expands = results and _expands(results)
+        exact_url = timing.expands and url + "&" + urlencode({"exact": "1"})
         for round_ in range(warmup + rounds):
             started = time.perf_counter()
             client.get(url, secure=True)
             elapsed = time.perf_counter() - started
+            exact_elapsed = None
+            if exact_url:
+                started = time.perf_counter()
+                client.get(exact_url, secure=True)
+                exact_elapsed = time.perf_counter() - started
             sql_seconds = replay(statements)
             tantivy_seconds = None
             if tantivy is not None and results is not None:
@@ -263,6 +296,8 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None, **
                 tantivy_seconds = time.perf_counter() - started
             if round_ >= warmup:
                 timing.page.append(elapsed)
+                if exact_elapsed is not None:
+                    timing.exact_page.append(exact_elapsed)
                 timing.sql.append(sql_seconds)
                 timing.own.append(elapsed - sql_seconds)
                 if tantivy_seconds is not None:
@@ -271,6 +306,17 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None, **
         if progress:
             progress(timing)
     return timings
+
+
+def _expands(results):
+    """What ``exact=1`` would leave out of the search: "forms" (other
+    spellings and word forms), "names" (other names of an actor or place
+    only), or None."""
+    if results.parsed.form_expansions:
+        return "forms"
+    if any(unit.expansion for unit in results.parsed.units + results.parsed.excluded):
+        return "names"
+    return None
 
 
 def measure(

@@ -123,6 +123,13 @@ class TantivyArchive:
             )
         return found.count
 
+    def top_ids(self, results, limit):
+        """The article ids of the first ``limit`` hits by BM25 for the search
+        ``results`` describes, best first."""
+        searcher = self.index.searcher()
+        found = searcher.search(self._query(results), limit)
+        return [searcher.doc(address)["pk"][0] for _score, address in found.hits]
+
     # Translation -------------------------------------------------------------
 
     def _query(self, results):

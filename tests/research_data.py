@@ -6,6 +6,7 @@ import datetime
 
 from django.http import QueryDict
 
+from articles import month_counts
 from articles.models import Actor, ActorMention, Article, Location, LocationMention, Source
 from articles.search import search_articles
 
@@ -15,20 +16,24 @@ def make_source(name="Institute for the Study of War", kind=Source.Kind.THINK_TA
 
 
 def make_article(title, *, body=None, source=None, published=None, **fields):
-    return Article.objects.create(
+    """An article written as the admin writes one: counted in the month counts."""
+    article = Article.objects.create(
         title=title,
         body=body or f"{title}. A paragraph of analysis.\n\nA second paragraph.",
         source=source,
         published=published,
         **fields,
     )
+    month_counts.add_articles([article.pk])
+    return article
 
 
 def mention(article, entity, count=1):
-    if isinstance(entity, Actor):
-        return ActorMention.objects.create(article=article, actor=entity, count=count)
-    assert isinstance(entity, Location)
-    return LocationMention.objects.create(article=article, location=entity, count=count)
+    with month_counts.recounted([article.pk]):
+        if isinstance(entity, Actor):
+            return ActorMention.objects.create(article=article, actor=entity, count=count)
+        assert isinstance(entity, Location)
+        return LocationMention.objects.create(article=article, location=entity, count=count)
 
 
 def full_article():

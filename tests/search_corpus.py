@@ -6,6 +6,7 @@ article that should match and one that should not."""
 import datetime
 from dataclasses import dataclass
 
+from articles import month_counts
 from articles.models import (
     Actor,
     ActorAlias,
@@ -251,4 +252,5 @@ def build_corpus():
     LocationMention.objects.create(article=draft, location=locations["kyiv"], count=5)
     ActorMention.objects.create(article=draft, actor=actors["putin"], count=5)
     articles["draft"] = draft
+    month_counts.add_articles([article.pk for article in articles.values()])
     return Corpus(sources, actors, locations, articles)

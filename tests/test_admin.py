@@ -99,7 +99,8 @@ def archive(db):
 
 def _logged_in_client(user, password):
     client = Client()
-    assert client.login(username=user.username, password=password)
+    response = client.post("/admin/login/", {"username": user.username, "password": password})
+    assert response.status_code == 302, "the login page refused the editor"
     return client
 
 
@@ -187,6 +188,7 @@ def test_editors_group_has_curation_permissions_but_not_users_or_deleting_articl
     assert {"change_article", "add_article", "change_actor", "delete_actor"} <= codenames
     assert {"change_suggestion", "change_source", "change_locationalias"} <= codenames
     assert "delete_article" not in codenames
+    assert {"view_accessattempt", "delete_accessattempt"} <= codenames  # login lockouts
     assert not {c for c in codenames if c.endswith(("_user", "_group", "_permission"))}
 
 
@@ -208,7 +210,12 @@ def test_anonymous_and_non_staff_users_get_the_login_page(client, archive):
     reader.groups.add(
         Group.objects.get(name="editors")
     )  # a group without staff status is not enough
-    for user_client in (client, _logged_in_client(reader, password)):
+    # The login page itself refuses a user without staff status.
+    refused = Client().post("/admin/login/", {"username": "reader", "password": password})
+    assert refused.status_code == 200 and b"staff account" in refused.content
+    reader_client = Client()
+    reader_client.force_login(reader)
+    for user_client in (client, reader_client):
         for url in urls:
             response = user_client.get(url)
             assert response.status_code == 302, url

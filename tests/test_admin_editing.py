@@ -106,3 +106,21 @@ def test_editors_can_list_the_generated_articles_apart(editor_client, archive):
     assert [article.pk for article in response.context["cl"].result_list] == [made_up.pk]
     page = editor_client.get(change_url(made_up)).content.decode()
     assert "field-generated" in page
+
+
+def test_every_field_of_an_inline_row_has_a_name_for_screen_readers(editor_client, archive):
+    # axe-core in tests/e2e/test_accessibility_e2e.py checks the same in a browser.
+    page = editor_client.get(change_url(archive["actors"][0])).content.decode()
+    row = page[page.index('id="aliases-0"') :]
+    row = row[: row.index("</tr>")]
+    fields = re.findall(r"<(?:input|select)\b[^>]*>", row)
+    visible = [field for field in fields if 'type="hidden"' not in field]
+    assert len(visible) == 5  # name, kind, language, case sensitive, delete
+    assert all("aria-label=" in field for field in visible)
+    assert 'aria-label="Delete this actor alias"' in row
+
+
+def test_the_change_list_search_box_has_a_word_for_its_label(editor_client, archive):
+    page = editor_client.get(changelist(Article)).content.decode()
+    label = re.search(r'<label for="searchbar">(.*?)</label>', page, re.S).group(1)
+    assert '<span class="visually-hidden">Search</span>' in label

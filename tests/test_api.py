@@ -180,3 +180,69 @@ def test_search_api_returns_the_search_page_results_and_validates(api_client, fr
 
 def test_search_api_rejects_a_bad_search_with_400(api_client, front):
     assert api_client.get("/api/articles/", {"sort": "sideways"}, status=400)["detail"]
+
+
+def test_every_route_answers_head_as_get_without_a_body(client, mentioned_article):
+    for url in (
+        "/api/articles/",
+        f"/api/articles/{mentioned_article.slug}",
+        "/api/actors/",
+        "/api/actors/oleksandr-syrskyi",
+        "/api/locations/",
+        "/api/sources/",
+    ):
+        get, head = client.get(url), client.head(url)
+        assert head.status_code == get.status_code, url
+        assert head["Content-Type"] == get["Content-Type"] == "application/json; charset=utf-8"
+        assert head.content == b""
+    assert "HEAD" in client.post("/api/actors/").headers["Allow"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/articles/not%20a%20slug",
+        "/api/actors/%C3%BC%2F",
+        "/api/sources/a%00b",
+        "/api/no-such-endpoint/",
+        "/api/articles/one/two/",
+    ],
+)
+def test_every_api_path_answers_json_even_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/articles/", "/api/actors/", "/api/locations/", "/api/sources/"]
+)
+def test_an_empty_parameter_is_one_not_given(api_client, mentioned_article, url):
+    empty = dict.fromkeys(
+        ["q", "source", "language", "date_from", "dated", "sort", "exact", "kind", "page"], ""
+    )
+    given_empty, not_given = api_client.get(url, empty), api_client.get(url)
+    assert given_empty["count"] == not_given["count"] > 0
+    assert given_empty["results"] == not_given["results"]
+
+
+def test_the_search_filters_are_documented_with_their_values(client):
+    document = client.get("/api/schema/").json()
+    parameters = {p["name"]: p for p in document["paths"]["/api/articles/"]["get"]["parameters"]}
+    assert parameters["dated"]["schema"]["enum"] == ["yes", "no", ""]
+    languages = parameters["language"]["schema"]["items"]["enum"]
+    assert {"en", "uk", "ru", "fr", "de", "und"} <= set(languages)
+    assert "xx" not in languages
+    assert all(p["allowEmptyValue"] for p in parameters.values())
+
+
+def test_a_filter_naming_nothing_the_archive_has_is_404(api_client, front):
+    data = api_client.get("/api/articles/", {"source": "no-such-source"}, status=404)
+    assert "there is no source “no-such-source”" in data["detail"]
+    assert (
+        api_client.get("/api/articles/", {"date_from": "2024-05-01", "date_to": "2024-01-01"})[
+            "results"
+        ]
+        == []
+    )

@@ -14,7 +14,7 @@ from django.db import connection
 from benchmarking import importing
 from benchmarking.processes import drop_database
 from benchmarking.sampled import BANDS, SampledMix
-from benchmarking.search import SEARCHES
+from benchmarking.search import EXPANSIONS, SEARCHES
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,9 @@ def test_the_benchmark_times_both_mixes_and_prints_the_targets(
     sampled = [t for t in figures["timings"] if t["mix"] == "sampled"]
     assert figures["timings"] == tuned + sampled  # the sampled mix is reported apart
     names = [timing["name"] for timing in tuned]
-    assert names[: len(SEARCHES)] == [name for name, _ in SEARCHES]
-    assert [name.split()[0] for name in names[len(SEARCHES) :]] == [
+    searched = len(SEARCHES) + len(EXPANSIONS)
+    assert names[:searched] == [name for name, _ in SEARCHES + EXPANSIONS]
+    assert [name.split()[0] for name in names[searched:]] == [
         "month",
         "article",
         "actor",
@@ -104,7 +105,7 @@ def test_the_benchmark_times_both_mixes_and_prints_the_targets(
         assert row["verdict"] in table
         if row["target"].startswith("import"):
             assert row["verdict"] in ("not applicable at 10", "not applicable on sqlite")
-        elif row["set_for"].startswith(connection.vendor + " at"):
+        elif row["set_for"].startswith((connection.vendor + " at", "any database at")):
             assert row["verdict"] == "not applicable at 40"  # the targets are set at 100,000+
         else:
             assert row["verdict"] in ("met", "NOT met")
@@ -123,7 +124,27 @@ def test_the_benchmark_times_both_mixes_and_prints_the_targets(
     assert exported["rows"] == restored["rows"] > 40  # the articles, their mentions, ...
     assert "Export of every article, csv:" in table and "Backup restore:" in table
     assert "Plan, article page" in table and "Plan, month chart" in table
-    assert {timing["kind"] for timing in figures["timings"]} == {"search", "chart", "entity"}
+    assert {timing["kind"] for timing in tuned} == {
+        "search",
+        "expansion",
+        "chart",
+        "entity",
+    }
+    # Each search that expands is timed with exact=1 too: the phrase and the
+    # spellings by their forms, Kiev by its names; a plain word not at all.
+    by_name = {timing["name"]: timing for timing in tuned}
+    assert by_name["phrase"]["expands"] == "forms"
+    assert by_name["spelling, common word"]["expands"] == "forms"
+    assert by_name["Cyrillic forms"]["expands"] == "forms"
+    assert by_name["alias (Kiev)"]["expands"] == "names"
+    assert "exact_page" not in by_name["very common word"]
+    for name in ("phrase", "spelling, common word", "alias (Kiev)"):
+        assert by_name[name]["exact_page"]["median_ms"] > 0
+        assert "expansion_cost_pct" in by_name[name]
+        assert name[:39] in table.split("Expansion cost")[1]
+    widened = [row for row in rows if row["target"].startswith("spellings and word forms")]
+    assert "tuned" in {row["mix"] for row in widened}
+    assert {row["set_for"] for row in widened} == {"any database at 100,000"}
 
 
 def test_the_sampled_mix_is_fixed_by_its_seed_and_not_the_tuned_one():

@@ -131,7 +131,11 @@ def test_record_without_text(folder, gazetteer):
         ),
         ("published", "2999-01-01", "published: 2999-01-01 is not a plausible publication date"),
         ("url", "javascript:alert(1)", "url: 'javascript:alert(1)' is not an http(s) URL"),
-        ("language", "Klingon", "language: 'Klingon' is not en, uk, ru or und"),
+        (
+            "language",
+            "Klingon",
+            "language: 'Klingon' is not one of en, uk, ru, de, fr, pl, es, it, be, ro, und",
+        ),
         ("title", ["a", "list"], "title: expected text, found list"),
     ],
 )

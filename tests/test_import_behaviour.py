@@ -3,14 +3,14 @@ dry runs, suggestions and the command's output."""
 
 import io
 import json
+import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from articles.importing import import_paths
 from articles.importing.parallel import prepare_batch
-from articles.importing.progress import Progress
 from articles.importing.readers import RawRecord
 from articles.importing.suggestions import recompute_suggestions
 from articles.importing.writer import SlugAllocator
@@ -311,18 +311,42 @@ def test_summary_names_every_figure(gazetteer, capsys):
     assert f"{links} actor, place and outlet links" in out
 
 
-def test_progress_is_a_bar_on_a_terminal_and_quiet_lines_in_a_log(gazetteer):
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_is_quiet_lines_in_a_log_and_a_bar_on_a_terminal(gazetteer):
     log = io.StringIO()
-    import_paths([CORPUS_DIR], progress=lambda total: Progress(log, total, tty=False))
+    call_command("import_articles", str(CORPUS_DIR), stdout=io.StringIO(), stderr=log)
     lines = log.getvalue().splitlines()
     assert lines and all(line.startswith("import: ") for line in lines)
     assert "\r" not in log.getvalue()
-    assert lines[-1].startswith("import: 100% · 5 records")
+    assert lines[-1].startswith("import: 100% · 5 records · 5 new")
 
-    terminal = io.StringIO()
+    terminal = Terminal()
     Article.objects.all().delete()
-    import_paths([CORPUS_DIR], progress=lambda total: Progress(terminal, total, tty=True))
-    assert "\r" in terminal.getvalue() and "█" in terminal.getvalue()
+    call_command("import_articles", str(CORPUS_DIR), stdout=io.StringIO(), stderr=terminal)
+    drawn = terminal.getvalue()
+    assert "\r" in drawn and "100%" in drawn and "5 records · 5 new" in drawn
+    assert "import: " not in drawn
+
+
+def test_no_progress_leaves_only_the_summary(gazetteer):
+    out, err = io.StringIO(), Terminal()
+    call_command("import_articles", str(CORPUS_DIR), "--no-progress", stdout=out, stderr=err)
+    assert err.getvalue() == ""
+    assert "Read 5 files (5 records)" in out.getvalue()
+
+
+def test_a_rejection_is_printed_above_the_bar(tmp_path, gazetteer):
+    (tmp_path / "good.txt").write_text("Kyiv report\n\nKyiv held.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    terminal = Terminal()
+    with pytest.raises(CommandError, match="1 rejected"):
+        call_command("import_articles", str(tmp_path), stdout=io.StringIO(), stderr=terminal)
+    # The bar's line is cleared, the rejection written on a line of its own.
+    assert re.search(r"\rrejected \S*empty\.txt: [^\r\n]+\n", terminal.getvalue())
 
 
 def test_suggestions_collect_unknown_names_with_counts_and_examples(seed_archive):

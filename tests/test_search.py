@@ -403,11 +403,41 @@ class TestSQLiteEngine:
             assert "articles_article_match_columns" in indexes
 
     def test_browsing_newest_first_reads_an_index(self, corpus):
-        """SQLite sorts NULLs last in DESC order: the (status, published)
-        index gives the browse page its order."""
+        """SQLite sorts NULLs last in DESC order: an index of the publication
+        dates gives the browse page its order."""
         plan = plan_of(search_articles(QueryDict("")).queryset[:20], "EXPLAIN QUERY PLAN")
-        assert "USING INDEX article_status_published" in plan, plan
+        assert "SEARCH articles_article USING INDEX" in plan, plan
         assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+    @pytest.mark.parametrize("query", ["routine", "routine -kyiv", "text&date_from=2020-01-10"])
+    def test_a_word_most_articles_have_walks_the_newest_first_index(
+        self, client, corpus, settings, query
+    ):
+        """Its matches are read once from FTS5 and the newest-first index is
+        walked until the window is full (see NEWEST_INDEX): the same rows,
+        facets and pages as looking up every match; a rare word or a phrase
+        is read the other way."""
+        settings.ARCHIVE_SEARCH_WINDOW = 10
+        for n in range(1, 61):
+            Article.objects.create(
+                title=f"Filler {n}",
+                body=f"Routine text number {n}",
+                published=f"2020-{1 + n % 12:02}-{1 + n % 28:02}",
+                status=Article.Status.PUBLISHED,
+            )
+        get_engine().index.analyze()
+        params = QueryDict(f"q={query}")
+        results = search_articles(params)
+        plan = results._reading_plan
+        assert plan is not None and plan.matched is not None
+        rows = plan.matched.order_by(*NEWEST).values_list("pk")[: results.window + 1]
+        assert "COVERING INDEX articles_article_newest_first" in plan_of(rows, "EXPLAIN QUERY PLAN")
+        looked_up = results.queryset.order_by(*NEWEST).values_list(*ROW_FIELDS)
+        assert results.rows() == list(looked_up[: results.window + 1])
+        for sort in ("relevance", "newest"):
+            assert found(client, **params.dict(), sort=sort)
+        for rare in ("q=number+7", 'q="routine+text"', "q=routine&sort=oldest"):
+            assert search_articles(QueryDict(rare))._reading_plan is None, rare
 
 
 def add_filler_articles(count=3000):

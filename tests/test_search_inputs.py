@@ -33,8 +33,8 @@ BAD_QUERIES = [
     "((((",
     "))))",
     "{}[]\\",
-    "x" * 10_000,
-    "kyiv " * 2000,
+    "x" * 3_000,  # longer than a query keeps; a longer address is refused (414)
+    "kyiv " * 600,
     "a" * 300,
     "\x00",
     "kyiv\x00pokrovsk",
@@ -146,7 +146,7 @@ def test_page_past_the_end_shows_the_last(client, corpus):
 
 
 def test_long_query_is_cut_and_says_so(client, corpus):
-    response = client.get("/search/", {"q": "kyiv " * 2000})
+    response = client.get("/search/", {"q": "kyiv " * 1000})
     assert response.status_code == 200
     assert "was cut" in response.content.decode()
     assert len(response.context["results"].parsed.text) <= 500

@@ -13,6 +13,7 @@ from ..stories import story_of
 ActorKind = Literal[tuple(models.Actor.Kind.values)]
 LocationKind = Literal[tuple(models.Location.Kind.values)]
 SourceKind = Literal[tuple(models.Source.Kind.values)]
+LanguageCode = Literal[tuple(models.Language.values)]
 
 
 def _absolute(obj, context):
@@ -66,9 +67,12 @@ class SearchParams(Schema):
     exclude_source: list[str] = []
     exclude_actor: list[str] = []
     exclude_location: list[str] = []
-    language: list[str] = []
-    date_from: str = Field("", description="ISO date, inclusive")
-    date_to: str = Field("", description="ISO date, inclusive")
+    language: list[LanguageCode] = Field([], description="Any of these languages")
+    date_from: datetime.date | None = Field(None, description="ISO date, inclusive")
+    date_to: datetime.date | None = Field(None, description="ISO date, inclusive")
+    dated: Literal["yes", "no", ""] = Field(
+        "", description="Only articles whose date is known (yes) or unknown (no)"
+    )
     sort: Literal["relevance", "newest", "oldest", ""] = ""
     exact: str = Field("", description="Set to search the exact spelling only")
 

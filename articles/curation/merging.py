@@ -25,6 +25,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 
+from .. import month_counts
 from ..models import (
     Actor,
     ActorAlias,
@@ -53,6 +54,11 @@ _ENTITY_TABLES = {
 }
 
 _CHUNK = 500
+_COUNT_KINDS = {
+    Actor: month_counts.ACTOR,
+    Location: month_counts.LOCATION,
+    Source: month_counts.SOURCE,
+}
 
 
 class MergeError(Exception):
@@ -108,6 +114,7 @@ def merge_records(survivor, others, *, user=None):
     model.objects.filter(pk__in=other_ids).delete()
     if model is Source:
         _relink_outlet_mentions(snapshot["outlet_mentions"])
+    month_counts.recount_entities(_COUNT_KINDS[model], [survivor.pk, *other_ids])
     return merge
 
 
@@ -284,6 +291,9 @@ def undo_merge(merge, *, user=None):
         MergedSlug(content_type=merge.content_type, **redirect)
         for redirect in snapshot["shadowed_redirects"]
         if Merge.objects.filter(pk=redirect["merge_id"]).exists()
+    )
+    month_counts.recount_entities(
+        _COUNT_KINDS[model], [survivor.pk, *(record.pk for record in restored)]
     )
     merge.undone = timezone.now()
     merge.undone_by = user

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from .. import month_counts
 from ..linking import Gazetteer, relink_and_count_changes
 from ..models import Article, IdList, Source, SourceFurniture
 from .cleaning import _takes_lede
@@ -243,7 +244,9 @@ def _reclean_chunk(rows, source_id, entries, digest, report, book):
         if len(changes) > 1:
             report.changed += 1
         updates.append((article, fields))
-    with transaction.atomic():
+    # A date found by cleaning again moves the article in the month counts.
+    dated = [article.pk for article, fields in updates if "published" in fields]
+    with transaction.atomic(), month_counts.recounted(dated):
         by_fields = {}
         for article, fields in updates:
             by_fields.setdefault(tuple(sorted(fields)), []).append(article)

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from ..linking import article_text
-from ..models import Article
+from ..models import Article, Language
 from .cleaning import clean_text
 from .language import detect_language, language_code
 from .signatures import signature
@@ -224,7 +224,8 @@ def prepare(raw, *, warn, furniture=None):
     else:
         language = language_code(fields["language"])
         if language is None:
-            raise RecordError(f"language: {fields['language']!r} is not en, uk, ru or und")
+            known = ", ".join(Language.values)
+            raise RecordError(f"language: {fields['language']!r} is not one of {known}")
 
     translation_of = _url(fields.get("translation_of"), "translation_of") or _url(
         fields.get("original_url"), "original_url"

@@ -19,6 +19,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .. import month_counts
 from ..invisible import remove_invisible
 from ..models import (
     ActorMention,
@@ -315,8 +316,10 @@ class BatchWriter:
         now = timezone.now()
         self.stories.assign(creates, by_url)
         created = self._create(creates, now)
+        month_counts.take_away_articles([row["pk"] for row, _ in updates])
         updated = self._update(updates, now)
         self._link_and_suggest(list(zip(created, creates, strict=True)), updated)
+        month_counts.add_articles([a.pk for a in created] + [a.pk for a, _, _ in updated])
         self.stories.write_signatures(
             [(a.pk, p) for a, p in zip(created, creates, strict=True)]
             + [(a.pk, p) for a, _, p in updated],

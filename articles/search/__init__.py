@@ -22,8 +22,8 @@ rest of the search still runs.
 """
 
 from collections import Counter
-from functools import cached_property
-from urllib.parse import urlencode
+from functools import cache, cached_property
+from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +34,7 @@ from django.utils.html import escape
 from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 
+from .. import month_counts
 from ..filters import ArticleFilter
 from ..models import (
     ActorMention,
@@ -44,6 +45,7 @@ from ..models import (
     LocationMention,
     Source,
 )
+from ..month_counts import ACTOR, ARCHIVE, LOCATION, SOURCE
 from ..pagination import InIdOrder, paginate, parse_page_number
 from .aliases import expand_aliases
 from .facets import FACET_BASES, compute_facets
@@ -77,7 +79,12 @@ def get_engine(using=None):
     if using.vendor not in ENGINES:
         supported = " and ".join(sorted(ENGINES))
         raise ImproperlyConfigured(f"Search supports {supported}, not {using.vendor}.")
-    return import_string(ENGINES[using.vendor])(using)
+    return _engine_class(using.vendor)(using)
+
+
+@cache
+def _engine_class(vendor):
+    return import_string(ENGINES[vendor])
 
 
 def search_articles(params):
@@ -86,11 +93,20 @@ def search_articles(params):
 
 
 def _as_querydict(params):
+    """``params`` as a QueryDict without empty values: an empty parameter (an
+    empty form field) is one not given."""
     if isinstance(params, QueryDict):
-        return params
+        items = params.lists()
+    else:
+        items = (
+            (key, value if isinstance(value, list | tuple) else [value])
+            for key, value in dict(params or {}).items()
+        )
     querydict = QueryDict(mutable=True)
-    for key, value in dict(params or {}).items():
-        querydict.setlist(key, value if isinstance(value, list | tuple) else [value])
+    for key, values in items:
+        values = [value for value in values if str(value).strip()]
+        if values:
+            querydict.setlist(key, values)
     return querydict
 
 
@@ -156,9 +172,12 @@ class SearchResults:
         if not self._rows:
             plan, wanted = self._reading_plan, settings.ARCHIVE_SEARCH_WINDOW + 1
             order = OLDEST if self.sort == "oldest" else NEWEST
+            # A plan may read the rows from the matches written another way.
+            matched = getattr(plan, "matched", None)
+            matched = self.matched if matched is None else matched
             with self.compiler.planned(plan and plan.settings):
                 for base in {frozenset(), *(base & active for base in FACET_BASES)}:
-                    articles = self.filterset.filter_queryset(self.matched, skip=base)
+                    articles = self.filterset.filter_queryset(matched, skip=base)
                     found = articles.order_by(*order).values_list(*ROW_FIELDS)
                     rows = []
                     if plan and plan.since:  # the newest are probably all since then
@@ -190,6 +209,11 @@ class SearchResults:
     def count(self):
         """Matching articles, counted no further than one past
         ``ARCHIVE_SEARCH_COUNT_LIMIT`` (see ``count_is_capped``)."""
+        if not self._rows and self._kept_counts:  # the kept counts answer it unread
+            kind, entity_id, languages = self._kept_counts
+            dated_only = self.clean_params.get("dated") == ["yes"]
+            total = month_counts.total(kind, entity_id, languages, dated_only=dated_only)
+            return min(total, settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1)
         if self.has_every_row:
             return len(self.rows())
         with self.compiler.counting_matches(self.parsed):
@@ -235,10 +259,52 @@ class SearchResults:
     def counts_by_month(self):
         """Matching articles per month, for the chart (every match, not the
         newest only)."""
+        if self._rows and self.has_every_row:  # read already: nothing to ask
+            return months_of(published for _, published, _, _ in self.rows())
+        kept = self._kept_months()
+        if kept is not None:
+            return kept
         if self.has_every_row:
             return months_of(published for _, published, _, _ in self.rows())
         with self.compiler.counting_matches(self.parsed):
             return self.queryset.counts_by_month()
+
+    def ranked_ids(self, limit):
+        """The ids of the first ``limit`` results in the pages' order, by
+        relevance the rows' ids ranked as ``page`` ranks them (for measuring
+        relevance: ``manage.py evaluate_search``)."""
+        ids = [row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_WINDOW]]
+        if self.sort != "relevance":
+            return ids[:limit]
+        ranked = self.compiler.for_ranking(Article.objects.filter(pk__in=IdList(ids)), self.parsed)
+        return list(ranked.order_by(*self._ordering()).values_list("pk", flat=True)[:limit])
+
+    def _kept_months(self):
+        """The months from the kept month counts, when they answer this
+        search (see ``_kept_counts``); else None."""
+        kept = self._kept_counts
+        return month_counts.months(*kept) if kept else None
+
+    @cached_property
+    def _kept_counts(self):
+        """``(kind, entity id, languages)`` of the kept month counts
+        (``articles.month_counts``) when they answer this search: no words,
+        at most one actor, place or source, perhaps languages and "dated";
+        else None."""
+        active = self.filterset.active_names() - {"dated"}
+        if self.has_terms or self.errors or self.clean_params.get("dated") == ["no"]:
+            return None
+        kinds = {"actor": ACTOR, "location": LOCATION, "source": SOURCE}
+        entities = [(name, self.filterset.selected(name)) for name in active & set(kinds)]
+        if active - set(kinds) - {"language"} or len(entities) > 1:
+            return None
+        languages = tuple(self.clean_params.get("language", ()))
+        if not entities:
+            return ARCHIVE, 0, languages
+        ((name, selected),) = entities
+        if len(selected) != 1:
+            return None
+        return kinds[name], selected[0].pk, languages
 
     @cached_property
     def page(self):
@@ -248,7 +314,10 @@ class SearchResults:
         page's slice of every result in that order."""
         ids = [row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_WINDOW]]
         shown = Article.objects.select_related("source").prefetch_related(*mention_prefetches())
-        if self.sort == "relevance":
+        ranked = self.compiler.rank_window(ids, self.parsed) if self.sort == "relevance" else None
+        if ranked is not None:
+            articles, pageable = InIdOrder(shown, ranked, None, len(ranked)), len(ranked)
+        elif self.sort == "relevance":
             articles = self.compiler.for_ranking(shown.filter(pk__in=IdList(ids)), self.parsed)
             articles, pageable = articles.order_by(*self._ordering()), len(ids)
         else:
@@ -296,13 +365,14 @@ class SearchResults:
 
     def article_url(self, article):
         """The article's page, carrying the query so that it is highlighted there."""
+        return article.get_absolute_url() + self._highlighting_query
+
+    @cached_property
+    def _highlighting_query(self):
         if not self.has_terms:
-            return article.get_absolute_url()
-        params = QueryDict(mutable=True)
-        params["q"] = self.parsed.text
-        if self.exact:
-            params["exact"] = "1"
-        return f"{article.get_absolute_url()}?{params.urlencode()}"
+            return ""
+        pairs = [("q", self.parsed.text)] + ([("exact", "1")] if self.exact else [])
+        return "?" + urlencode(pairs)
 
     def highlight(self, article):
         """The article's headline, lede and body with every match of the
@@ -378,22 +448,28 @@ class SearchResults:
         """This search's URL with changes: ``add``/``remove`` are (name, value)
         pairs for repeatable parameters; keyword arguments replace a parameter
         (None drops it).  Any change but the page goes back to page 1."""
-        params = {name: list(values) for name, values in self.clean_params.items()}
+        # Encoded "name=value" pieces, the parameters' own encoded once: a page
+        # builds some 250 of these URLs (cProfile, 20,000 generated articles).
+        pieces = {name: list(encoded) for name, encoded in self._encoded_params.items()}
         if add:
-            name, value = add
-            if value not in params.setdefault(name, []):
-                params[name].append(value)
+            piece = _piece(*add)
+            if piece not in pieces.setdefault(add[0], []):
+                pieces[add[0]].append(piece)
         if remove:
-            name, value = remove
-            params[name] = [v for v in params.get(name, []) if v != value]
+            piece = _piece(*remove)
+            pieces[remove[0]] = [p for p in pieces.get(remove[0], []) if p != piece]
         for name, value in replace.items():
-            params[name] = [] if value is None else [str(value)]
+            pieces[name] = [] if value is None else [_piece(name, str(value))]
         if "page" in replace and replace["page"] == 1:
-            params["page"] = []
-        # Pairs straight to urlencode: a page builds some 250 of these URLs, and
-        # a QueryDict for each cost it 4 ms.
-        pairs = [(name, value) for name, values in params.items() for value in values]
-        return "?" + urlencode(pairs) if pairs else "?"
+            pieces["page"] = []
+        return "?" + "&".join(piece for encoded in pieces.values() for piece in encoded)
+
+    @cached_property
+    def _encoded_params(self):
+        return {
+            name: [_piece(name, value) for value in values]
+            for name, values in self.clean_params.items()
+        }
 
     @cached_property
     def active_filters(self):
@@ -440,6 +516,11 @@ class SearchResults:
         return [
             (key, label, self.url(sort=key), key == self.sort) for key, label in choices.items()
         ]
+
+
+def _piece(name, value):
+    """``name=value`` as ``urlencode`` writes it (the names are plain words)."""
+    return f"{name}={quote_plus(value)}"
 
 
 def months_of(dates):

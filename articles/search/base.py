@@ -121,6 +121,13 @@ class QueryCompiler:
         is, unless the engine ranks only in a statement that matches."""
         return queryset
 
+    def rank_window(self, article_ids, parsed):
+        """``article_ids`` (the page's window of matches, newest first) best
+        match first, ties newest first, ranked by the engine itself; or None
+        to have the database order them (``for_ranking`` and ``rank_order``)
+        in the statement that reads the page."""
+        return None
+
     def snippets(self, article_ids, parsed):
         """``{id: (marked headline, marked lede, marked body snippet)}`` for the
         articles on a page, matches between ``highlight.MARK_START`` and
@@ -136,9 +143,10 @@ class QueryCompiler:
     def reading_plan(self, matches, candidates, parsed, limit, *, newest=True):
         """How to read the newest ``limit`` of ``matches`` (the oldest, unless
         ``newest``), ``candidates`` being the articles under the same filters:
-        an object with ``settings`` (for :meth:`planned`) and ``since`` (a date
-        from which the rows wanted are probably all published, or None), or
-        None for the planner's own plan."""
+        an object with ``settings`` (for :meth:`planned`), ``since`` (a date
+        from which the rows wanted are probably all published, or None) and
+        optionally ``matched`` (the published matches written another way,
+        to read the rows from instead), or None for the planner's own plan."""
         return None
 
     def planned(self, settings):

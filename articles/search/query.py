@@ -141,6 +141,11 @@ class ParsedQuery:
         """One node per AND group."""
         return [any_of([unit.node for unit in group]) for group in self.groups]
 
+    def ranking_nodes(self):
+        """``positive_nodes`` without the names that contain another of their
+        group's names (see ``without_longer_names``): what to rank by."""
+        return [without_longer_names(node) for node in self.positive_nodes()]
+
     def negative_node(self):
         return any_of([unit.node for unit in self.excluded]) if self.excluded else None
 
@@ -161,6 +166,41 @@ class ParsedQuery:
     def form_expansions(self):
         """Units whose words were also searched in other forms (defense for defence)."""
         return [unit for unit in self.units + self.excluded if unit.form_labels]
+
+
+def _options(node):
+    if isinstance(node, AnyOf):
+        return [leaf for option in node.options for leaf in _options(option)]
+    return [node]
+
+
+def _words_of(node):
+    if node.prefix:
+        return None
+    return (node.text,) if isinstance(node, Word) else node.words
+
+
+def _contains(longer, shorter):
+    return any(
+        longer[start : start + len(shorter)] == shorter
+        for start in range(len(longer) - len(shorter) + 1)
+    )
+
+
+def without_longer_names(node):
+    """``node`` without the alternatives that hold another alternative's words
+    in a row ("Harkan Group" beside "Harkan"): they find no article the
+    shorter one does not, and ranked they would count each mention of the
+    longer name twice.  Prefixes are kept as they are."""
+    options = _options(node)
+    words = [_words_of(option) for option in options]
+    kept = [
+        option
+        for option, own in zip(options, words, strict=True)
+        if own is None
+        or not any(other is not None and other != own and _contains(own, other) for other in words)
+    ]
+    return any_of(kept)
 
 
 def label_for(node):

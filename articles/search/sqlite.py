@@ -5,13 +5,16 @@ only the index; snippets read the text from the article row), kept in step by
 triggers, so every way of writing an article (ORM, bulk_create, admin, raw SQL)
 updates it.  The tokenizer folds case and Latin diacritics, stems English with
 Porter and leaves Cyrillic words whole.  Ranking is bm25 with the headline
-weighing most, then the lede, then the body.
+weighing most, then the lede, then the body, scaled down for very short texts.
 """
 
+import json
+import math
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
-from django.db.models import F, Lookup, Q
+from django.db.models import BooleanField, Expression, F, Lookup, Q, Value
 
 from ..models import ArticleSearchIndex
 from .base import QueryCompiler, SearchEngine, SearchIndex, SearchSchema
@@ -22,6 +25,13 @@ TABLE = ArticleSearchIndex._meta.db_table
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # bm25 weights of headline, lede and body: a word in the headline counts as ten in the body.
 COLUMN_WEIGHTS = (10.0, 4.0, 1.0)
+# bm25's length normalisation (k1 1.2 and b 0.75, fixed in FTS5) put a
+# three-line text naming the query once above long analyses naming it often;
+# the rank is scaled by words / (words + SHORT_TEXT_WORDS): a text of 50 words
+# counts half, one of 500 nine tenths.  nDCG@10 of fixtures/judgements/
+# generated.yaml (manage.py evaluate_search): unscaled 0.790, 25 words 0.934,
+# 50 0.941, 100 0.908, 200 0.879.
+SHORT_TEXT_WORDS = 50.0
 SNIPPET_TOKENS = 32
 BULK_CACHE_KIB = 64 * 1024  # an import's page cache (see bulk_writing)
 BULK_CHECKPOINT_PAGES = 16384
@@ -64,6 +74,24 @@ CREATE_MATCH_COLUMNS_INDEX = (
     "(id, status, published, created, language, source_id)"
 )
 _MATCH_COLUMNS_MIGRATION = "0007_sqlite_match_columns_index"
+
+# The published articles newest first, with the columns a page's rows read.
+# Walking it and testing each article against the set of matches (read once
+# from FTS5) finds the newest rows of a common word without looking up every
+# match's date: at 100,000 synthetic articles, "defence" or "defense" (70,185
+# matches) 206 -> 50 ms, "counteroffensive" (29,942) 108 -> 31 ms; a rare
+# word's walk reads the whole index (69 ms), so rare words are read the other
+# way (see SQLiteQueryCompiler.reading_plan).  Created by migration 0017.
+NEWEST_INDEX = "articles_article_newest_first"
+CREATE_NEWEST_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {NEWEST_INDEX} ON articles_article "
+    "(status, published DESC, created DESC, id DESC, source_id, language)"
+)
+_NEWEST_MIGRATION = "0017_sqlite_newest_first_index"
+# Walk when the matches, squared, pass the articles times the rows wanted over
+# this: the walk tests about rows * articles / matches articles, each test a
+# fifth of the cost of looking up a match (measured as above).
+WALK_FACTOR = 4
 
 
 class Match(Lookup):
@@ -178,12 +206,91 @@ class SQLiteIndex(SearchIndex):
                 )
                 if cursor.fetchone():
                     cursor.execute(CREATE_MATCH_COLUMNS_INDEX)
+                cursor.execute(
+                    "SELECT 1 FROM django_migrations WHERE app = 'articles' AND name = %s",
+                    [_NEWEST_MIGRATION],
+                )
+                if cursor.fetchone():
+                    cursor.execute(CREATE_NEWEST_INDEX)
         return bool(missing)
 
 
+class MatchedBySet(Expression):
+    """``+<article>.id IN (SELECT rowid FROM <fts> WHERE <fts> MATCH …)``: the
+    matches read once into a set, each article tested against it; the unary
+    plus keeps the planner from reading the articles by that set's ids."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression, alias=None):
+        super().__init__()
+        self.expression, self.alias = expression, alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.alias)
+        sql = f"+{table}.id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)"
+        return sql, [self.expression]
+
+
+@dataclass(frozen=True)
+class WalkingPlan:
+    """Read the rows from ``matched`` (the matches as a :class:`MatchedBySet`)
+    walking the newest-first index: see ``NEWEST_INDEX``."""
+
+    matched: object
+    settings: None = None
+    since: None = None
+
+
+def _phrase_in(node):
+    if isinstance(node, Phrase):
+        return True
+    return isinstance(node, AnyOf) and any(_phrase_in(option) for option in node.options)
+
+
 class SQLiteQueryCompiler(QueryCompiler):
-    def filter(self, queryset, parsed):
+    def reading_plan(self, matches, candidates, parsed, limit, *, newest=True):
+        """Newest first, a query of many matches walks the newest-first index
+        (a :class:`WalkingPlan`); anything else the planner's plan, which
+        looks up each match's date.  The matches are counted by FTS5 alone, no
+        further than the count that decides; a phrase is never walked (its
+        matches are few and counting them tests every candidate's positions)."""
         positive = parsed.positive_nodes()
+        if not newest or not positive or any(_phrase_in(node) for node in positive):
+            return None
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT stat FROM sqlite_stat1 WHERE idx = %s AND tbl = 'articles_article'",
+                [NEWEST_INDEX],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return None  # no index or no statistics yet
+            articles = int(row[0].split()[0])
+            enough = math.ceil(math.sqrt(limit * articles / WALK_FACTOR))
+            expression = match_expression(positive, parsed.negative_node())
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT %s)",
+                [expression, enough],
+            )
+            if cursor.fetchone()[0] < enough:
+                return None
+        published = candidates.model.objects.published()
+        return WalkingPlan(published.filter(MatchedBySet(expression)))
+
+    def filter(self, queryset, parsed):
+        # The ranking's nodes match the same articles, and bm25 ranks by this match.
+        positive = parsed.ranking_nodes()
         negative = parsed.negative_node()
         if positive:
             return queryset.filter(
@@ -197,11 +304,39 @@ class SQLiteQueryCompiler(QueryCompiler):
         return queryset
 
     def rank_order(self, parsed):
-        return [F("search_index__rank").asc()]
+        rank = F("search_index__rank") * F("word_count")
+        return [(rank / (F("word_count") + Value(SHORT_TEXT_WORDS))).asc()]
 
     def for_ranking(self, queryset, parsed):
         """FTS5 ranks only in a statement that matches."""
         return self.filter(queryset, parsed)
+
+    def rank_window(self, article_ids, parsed):
+        """The window ranked by one read of the matches between its lowest
+        and highest id, each tested against the window (``+rowid``: not an
+        FTS5 lookup an id) before its rank is computed: only the window's
+        matches are ranked, and only their ids sorted.  Ranked in the page's
+        statement, every match was joined to its article and the sort carried
+        the window's whole texts ("forces" at 100,000 synthetic articles:
+        861 -> 109 ms, both statements timed on the benchmark's archive,
+        var/bench/search_100000.sqlite3)."""
+        positive = parsed.ranking_nodes()
+        if not positive or not article_ids:
+            return None
+        # The rank scaled as in rank_order, the word count read by primary key.
+        words = f"(SELECT word_count FROM articles_article WHERE id = {TABLE}.rowid)"
+        sql = (
+            f"SELECT rowid, rank * {words} / ({words} + {SHORT_TEXT_WORDS}) FROM {TABLE} "
+            f"WHERE {TABLE} MATCH %s "
+            "AND rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))"
+        )
+        expression = match_expression(positive, parsed.negative_node())
+        params = [expression, min(article_ids), max(article_ids), json.dumps(article_ids)]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ranks = dict(cursor.fetchall())
+        newest_first = {pk: position for position, pk in enumerate(article_ids)}
+        return sorted(ranks, key=lambda pk: (ranks[pk], newest_first[pk]))
 
     def snippets(self, article_ids, parsed):
         node = parsed.any_positive_node()
@@ -243,11 +378,12 @@ class SQLiteSchema(SearchSchema):
             TABLE: CREATE_TABLE,
             **{name: f"CREATE TRIGGER {name} {body}" for name, body in TRIGGERS.items()},
             MATCH_COLUMNS_INDEX: CREATE_MATCH_COLUMNS_INDEX.replace(" IF NOT EXISTS", ""),
+            NEWEST_INDEX: CREATE_NEWEST_INDEX.replace(" IF NOT EXISTS", ""),
             "rank": RANK_FUNCTION,
         }
 
     def installed(self):
-        names = [TABLE, *TRIGGERS, MATCH_COLUMNS_INDEX]
+        names = [TABLE, *TRIGGERS, MATCH_COLUMNS_INDEX, NEWEST_INDEX]
         with self.connection.cursor() as cursor:
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master "

@@ -7,7 +7,15 @@ from django.utils.text import Truncator
 
 from articles.models import Actor, Article, Location, Source
 
-from ..charts import SHARE_PARAM, Series, share_toggle_urls, timeline_chart, wants_share
+from ..charts import (
+    SHARE_PARAM,
+    Series,
+    bars_html,
+    rows_html,
+    share_toggle_urls,
+    timeline_chart,
+    wants_share,
+)
 from ..citations import Citation, readable
 
 register = template.Library()
@@ -116,15 +124,5 @@ def search_timeline_link(context, results):
     }
 
 
-@register.inclusion_tag("research/_timeline_link.html")
-def entity_timeline_link(entity, count, capped):
-    """A link to the chart of ``entity``'s articles per month (the search
-    months page, filtered by it), which ``archive.js`` loads in its place."""
-    params = QueryDict(mutable=True)
-    params[SEARCH_PARAMETERS[type(entity)]] = entity.slug
-    return {
-        "url": f"{reverse('research:search_months')}?{params.urlencode()}",
-        "heading": f"Articles about {entity.name} per month",
-        "count": count,
-        "capped": capped,
-    }
+register.simple_tag(bars_html, name="chart_bars")
+register.simple_tag(rows_html, name="chart_rows")

@@ -16,13 +16,12 @@ from django.utils.text import Truncator, normalize_newlines
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 
-from ... import stories
+from ... import month_counts, stories
 from ...linking import relink_articles
 from ...models import Actor, ActorMention, Article, Location, LocationMention
 from .base import (
     FORMFIELD_OVERRIDES,
     ArchiveAdminMedia,
-    LoadedAutocompleteForm,
     LoadedAutocompleteInline,
     ParentInlineFormSet,
     https_formfield,
@@ -84,26 +83,11 @@ class ArticleForm(forms.ModelForm):
         return published
 
 
-class MentionForm(LoadedAutocompleteForm):
-    """A mention row's fields, each labelled for a screen reader: the row's
-    table header is the only visible label."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = getattr(field.widget, "widget", field.widget)
-            widget.attrs.setdefault("aria-label", str(field.label).capitalize())
-
-
 class MentionFormSet(ParentInlineFormSet):
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this mention"
+    row_name = "mention"
 
 
 class MentionInline(LoadedAutocompleteInline):
-    form = MentionForm
     formset = MentionFormSet
     extra = 0
     # Rows without the mention's own description, which repeats the headline.
@@ -335,6 +319,8 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if not change:  # a change is counted again around the whole view (change_view)
+            month_counts.add_articles([form.instance.pk])
         # A restored version is already in the form's initial data, so it counts as changed.
         restoring = getattr(request, "restoring_version", False)
         text_changed = not change or restoring or {"title", "lede", "body"} & set(form.changed_data)
@@ -352,25 +338,38 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         request.restoring_version = True
-        return super().revision_view(request, object_id, version_id, extra_context)
+        if request.method != "POST":
+            return super().revision_view(request, object_id, version_id, extra_context)
+        # Restoring writes the old version before the form is saved.
+        with month_counts.recounted(_article_ids(object_id)):
+            return super().revision_view(request, object_id, version_id, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method != "POST":
             return super().change_view(request, object_id, form_url, extra_context)
         # Keep the text as it was before its first edit here, unless the edit is refused.
-        with transaction.atomic():
+        with transaction.atomic(), month_counts.recounted(_article_ids(object_id)):
             initial = record_initial_versions(Article.objects.filter(pk=unquote(object_id)))
             response = super().change_view(request, object_id, form_url, extra_context)
             if response.status_code != 302:
                 Revision.objects.filter(version__in=initial).delete()
         return response
 
+    def delete_model(self, request, obj):
+        month_counts.take_away_articles([obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        month_counts.take_away_articles(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+
     # Bulk actions
 
     def _set_status(self, request, queryset, status, verb):
         changed = queryset.exclude(status=status)
         articles = list(changed.select_related(None).only("pk", "title"))
-        changed.update(status=status, updated=timezone.now())
+        with month_counts.recounted([article.pk for article in articles]):
+            changed.update(status=status, updated=timezone.now())
         log_changes(request, articles, f"{verb} (bulk action).")
         self.message_user(request, f"{verb} {len(articles)} article(s).", messages.SUCCESS)
 
@@ -478,3 +477,9 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+
+def _article_ids(object_id):
+    """The article an admin URL names, as a list for ``month_counts.recounted``."""
+    object_id = unquote(object_id)
+    return [int(object_id)] if str(object_id).isdigit() else []

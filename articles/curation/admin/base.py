@@ -7,7 +7,9 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 
 # Django 6 reads a URL typed without a scheme as https; so do we, already.
 FORMFIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
@@ -40,10 +42,11 @@ def log_changes(request, queryset, message):
 
 
 class ArchiveAdminMedia:
-    """The archive's additions to the admin's stylesheet, for every model admin here."""
+    """The archive's additions to the admin's stylesheet and script, for every model admin here."""
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-labels.js"]
 
 
 class LoadedAutocompleteSelect(AutocompleteSelect):
@@ -77,7 +80,27 @@ class LoadedAutocompleteForm(forms.ModelForm):
                 widget.selected_object = self.instance._state.fields_cache.get(name)
 
 
-class ParentInlineFormSet(BaseInlineFormSet):
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """A tabular inline whose fields are each labelled for screen readers: the
+    column's header is a row's only visible label, and Django's tabular rows give
+    their fields none (axe-core: "Form elements must have labels")."""
+
+    row_name = None  # what "Delete this …" calls a row; the model's own name by default
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if widget.is_hidden:
+                continue
+            if name == DELETION_FIELD_NAME:
+                label = f"Delete this {self.row_name or self.model._meta.verbose_name}"
+            else:
+                label = capfirst(str(field.label))
+            widget.attrs.setdefault("aria-label", label)
+
+
+class ParentInlineFormSet(LabelledRowsFormSet):
     """Gives every row the parent object itself, so that a row's label (its
     ``__str__``) does not fetch the parent again."""
 

@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db.models import prefetch_related_objects
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -28,11 +27,11 @@ from ...models import (
 )
 from ..gazetteer_edits import name_clash, relink_entity, sync_name_alias
 from ..merging import MergeError, merge_records
-from .base import FORMFIELD_OVERRIDES, ArchiveAdminMedia, count_of
+from .base import FORMFIELD_OVERRIDES, ArchiveAdminMedia, LabelledRowsFormSet, count_of
 from .furniture import RecleaningSourceMixin, SourceFurnitureInline
 
 
-class AliasFormSet(BaseInlineFormSet):
+class AliasFormSet(LabelledRowsFormSet):
     """Each alias row is checked against the other records' names by the model
     (``Alias.clean``); this adds the check against the other rows of the form."""
 
@@ -74,7 +73,7 @@ class SourceAliasInline(AliasInline):
     )
 
 
-class NonMentionFormSet(BaseInlineFormSet):
+class NonMentionFormSet(LabelledRowsFormSet):
     """A not-a-mention phrase must contain one of the record's names (as
     written in this form, aliases included) and be longer than it."""
 

@@ -5,7 +5,6 @@ articles again (``articles.importing.learning.reclean_articles``)."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import Truncator
@@ -14,7 +13,7 @@ from ...importing.learning import reclean_articles
 from ...importing.report import corpus_report
 from ...importing.structure import fingerprint
 from ...models import SourceFurniture
-from .base import FORMFIELD_OVERRIDES, ArchiveAdminMedia, log_changes
+from .base import FORMFIELD_OVERRIDES, ArchiveAdminMedia, LabelledRowsFormSet, log_changes
 
 
 def _check_fingerprint(form):
@@ -59,7 +58,7 @@ def _recleaned_message(admin_instance, request, source_ids):
     )
 
 
-class SourceFurnitureFormSet(BaseInlineFormSet):
+class SourceFurnitureFormSet(LabelledRowsFormSet):
     def clean(self):
         super().clean()
         seen = set()

@@ -30,6 +30,7 @@ from articles.models import (
     LocationAlias,
     LocationMention,
     LocationNonMention,
+    MonthCount,
     Source,
     SourceAlias,
     SourceMention,
@@ -81,6 +82,7 @@ def demo_objects():
         *location_mentions,
         *SourceMention.objects.order_by("pk"),
         *suggestions,
+        *MonthCount.objects.order_by("kind", "entity_id", "month", "language"),
     ]
 
 
