@@ -9,9 +9,14 @@ ways over several rounds after a warm-up.
 - **tantivy**: the same search in a dedicated search engine (top 20 and an
   exact count), where it is installed.
 
-The mix names words of the generated corpus's vocabulary by their frequency
-rank, so it means the same at every size: the very common words are in nearly
-every article, the rare ones in a handful.
+The tuned mix names words of the generated corpus's vocabulary by their
+frequency rank, so it means the same at every size: the very common words are
+in nearly every article, the rare ones in a handful.  The sampled mix
+(``sampled.py``) is drawn at random, fixed by its seed, and reported apart.
+
+A page's own work is its time less its SQL's, round by round: Python,
+templates and the driver.  Its statements are counted, so that two sizes of
+corpus can be compared (``count_statements``).
 """
 
 import math
@@ -35,6 +40,7 @@ from articles.search import get_engine, search_articles
 
 from .corpus import SOURCES, _tail_words
 from .outputs import PROVENANCE_PREFIX
+from .sampled import SAMPLE_SEED, SampledMix
 from .tantivy_engine import TantivyArchive, available
 
 _TAIL = _tail_words(40000)
@@ -97,10 +103,12 @@ class Timing:
     name: str
     url: str
     kind: str = "search"  # or "expansion", "chart", "entity"
+    mix: str = "tuned"  # or "sampled"
     page: list = field(default_factory=list)
     exact_page: list = field(default_factory=list)  # the same search with exact=1
     expands: str | None = None  # what the expansion adds: "forms" or "names"
     sql: list = field(default_factory=list)
+    own: list = field(default_factory=list)  # page less SQL, round by round
     tantivy: list = field(default_factory=list)
     statements: int = 0
     matched: int | None = None
@@ -112,21 +120,23 @@ class Timing:
             "name": self.name,
             "url": self.url,
             "kind": self.kind,
+            "mix": self.mix,
             "statements": self.statements,
             "matched": self.matched,
             "tantivy_matched": self.tantivy_matched,
         }
-        for way in ("page", "sql", "tantivy"):
+        for way in ("page", "sql", "own", "tantivy"):
             samples = getattr(self, way)
             figures[way] = (
                 {"median_ms": _ms(statistics.median(samples)), "p95_ms": _ms(p95(samples))}
                 if samples
                 else None
             )
-        if self.page and self.sql:
-            figures["page_over_sql"] = round(p95(self.page) / p95(self.sql), 2)
-            # The target: the page within 1.5 times the engine's own time, plus 5 ms.
-            figures["close_to_engine"] = p95(self.page) <= 1.5 * p95(self.sql) + 0.005
+        if self.sql and self.tantivy:
+            # Medians: on a machine shared with other work, a p95 is mostly the others'.
+            figures["sql_over_tantivy"] = round(
+                statistics.median(self.sql) / statistics.median(self.tantivy), 1
+            )
         if self.exact_page:
             figures["expands"] = self.expands
             figures["exact_page"] = {
@@ -139,7 +149,9 @@ class Timing:
                 100 * (statistics.median(self.page) / statistics.median(self.exact_page) - 1), 1
             )
         if self.page and self.tantivy:
-            figures["page_over_tantivy"] = round(p95(self.page) / p95(self.tantivy), 1)
+            figures["page_over_tantivy"] = round(
+                statistics.median(self.page) / statistics.median(self.tantivy), 1
+            )
         if self.plans:
             figures["plans"] = self.plans
         return figures
@@ -175,6 +187,42 @@ def record(client, url):
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
     return recorder.statements
+
+
+def jobs(*, corpus_seed=1, sample_seed=SAMPLE_SEED):
+    """(kind, mix, name, url, search params or None) of every page timed: the
+    tuned mix, its expansions, its chart and the entity pages, then the
+    sampled mix."""
+    sampled = SampledMix(
+        seed=sample_seed, corpus_seed=corpus_seed, tuned_queries=[p for _, p in SEARCHES]
+    )
+    listed = [("search", "tuned", name, p) for name, p in SEARCHES]
+    listed += [("expansion", "tuned", name, p) for name, p in EXPANSIONS]
+    listed += [("chart", "tuned", name, p) for name, p in CHARTS]
+    listed += [("search", "sampled", name, p) for name, p in sampled.searches()]
+    listed += [("chart", "sampled", name, p) for name, p in sampled.charts()]
+    paths = {"search": "/search/?", "expansion": "/search/?", "chart": "/search/months/?"}
+    pages = [(kind, mix, name, paths[kind] + urlencode(p), p) for kind, mix, name, p in listed]
+    entities = [("entity", "tuned", name, url, None) for name, url in entity_pages()]
+    tuned = [page for page in pages if page[1] == "tuned"]
+    return tuned + entities + [page for page in pages if page[1] == "sampled"]
+
+
+def count_statements(articles, *, seed=1, sample_seed=SAMPLE_SEED, log=print):
+    """The statements each page runs and the articles it matches, without
+    timing: to compare with another size of corpus."""
+    ensure_archive(articles, seed, log)
+    client = Client()
+    counted = []
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        for kind, mix, name, url, params in jobs(corpus_seed=seed, sample_seed=sample_seed):
+            matched = None
+            if params is not None:
+                matched = search_articles(params).queryset.order_by().count()
+            statements = len(record(client, url))
+            counted.append({"name": name, "kind": kind, "mix": mix, "url": url})
+            counted[-1].update(statements=statements, matched=matched)
+    return {"articles": articles, "database": get_engine().name, "pages": counted}
 
 
 def replay(statements):
@@ -213,18 +261,15 @@ def _shortened(line, width=200):
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None):
-    """Time the mix; returns one Timing a search or page.  The requests are
+def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None, **seeds):
+    """Time both mixes; returns one Timing a search or page.  ``seeds``:
+    ``corpus_seed`` and ``sample_seed`` (see ``jobs``).  The requests are
     HTTPS to the test client's host name, which production settings must let in."""
     client = Client()
     connection.ensure_connection()
-    jobs = [("search", name, "/search/?" + urlencode(p), p) for name, p in SEARCHES]
-    jobs += [("expansion", name, "/search/?" + urlencode(p), p) for name, p in EXPANSIONS]
-    jobs += [("chart", name, "/search/months/?" + urlencode(p), p) for name, p in CHARTS]
-    jobs += [("entity", name, url, None) for name, url in entity_pages()]
     timings = []
-    for kind, name, url, params in jobs:
-        timing = Timing(name, url, kind)
+    for kind, mix, name, url, params in jobs(**seeds):
+        timing = Timing(name, url, kind, mix)
         statements = record(client, url)
         timing.statements = len(statements)
         if params is not None:
@@ -254,6 +299,7 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None):
                 if exact_elapsed is not None:
                     timing.exact_page.append(exact_elapsed)
                 timing.sql.append(sql_seconds)
+                timing.own.append(elapsed - sql_seconds)
                 if tantivy_seconds is not None:
                     timing.tantivy.append(tantivy_seconds)
         timings.append(timing)
@@ -273,9 +319,18 @@ def _expands(results):
     return None
 
 
-def measure(articles, *, seed=1, rounds=20, warmup=2, with_tantivy=True, log=print):
-    """The figures of the mix on the configured database, which must hold (or
-    be empty, to be given) the synthetic archive of ``articles``."""
+def measure(
+    articles,
+    *,
+    seed=1,
+    sample_seed=SAMPLE_SEED,
+    rounds=20,
+    warmup=2,
+    with_tantivy=True,
+    log=print,
+):
+    """The figures of both mixes on the configured database, which must hold
+    (or be empty, to be given) the synthetic archive of ``articles``."""
     ensure_archive(articles, seed, log)
     tantivy = _tantivy(articles, seed, log) if with_tantivy and available() else None
     with override_settings(ALLOWED_HOSTS=["testserver"]):
@@ -284,12 +339,16 @@ def measure(articles, *, seed=1, rounds=20, warmup=2, with_tantivy=True, log=pri
             warmup=warmup,
             tantivy=tantivy,
             progress=lambda t: log(f"  {t.name}: done"),
+            corpus_seed=seed,
+            sample_seed=sample_seed,
         )
     return {
         "articles": articles,
         "database": get_engine().name,
         "cpus": os.cpu_count(),
         "rounds": rounds,
+        "seed": seed,
+        "sample_seed": sample_seed,
         "search_index_mb": round((get_engine().index.size() or 0) / 2**20),
         "tantivy": tantivy is not None,
         "timings": [timing.summary() for timing in timings],
@@ -314,7 +373,9 @@ def ensure_archive(articles, seed, log):
 
 
 def _tantivy(articles, seed, log):
-    path = Path(settings.BASE_DIR) / "var" / "bench" / f"tantivy-{articles}-{seed}"
+    # One a database: a cache shared by both would be rebuilt by each in turn.
+    name = f"tantivy-{get_engine().name}-{articles}-{seed}"
+    path = Path(settings.BASE_DIR) / "var" / "bench" / name
     cached = TantivyArchive.built_from_this_archive(path)
     if cached is not None:
         return cached
