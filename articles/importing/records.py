@@ -48,7 +48,7 @@ class Analysis:
     locations: dict
     sources: dict
     candidates: dict
-    words: set
+    words: str
 
 
 def analyse(prepared, gazetteer):

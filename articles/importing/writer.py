@@ -437,7 +437,7 @@ class BatchWriter:
         actor_rows, location_rows, source_rows, words = [], [], [], []
         for article, prepared in created + [(article, p) for article, _, p in updated]:
             analysis = prepared.analysis or analyse(prepared, self.gazetteer)
-            words.append(analysis.words)
+            words.append(analysis.words.split())
             actor_rows += [(article.pk, entity, n) for entity, n in analysis.actors.items()]
             location_rows += [(article.pk, entity, n) for entity, n in analysis.locations.items()]
             source_rows += [(article.pk, source, n) for source, n in analysis.sources.items()]

@@ -36,8 +36,10 @@ def words_of(text):
 
 
 def article_words(lede, body):
-    """The vocabulary words of an article: those of its lede and body."""
-    return words_of(_article_text(lede, body))
+    """The vocabulary words of an article's lede and body, separated by
+    spaces: one string, not a set of hundreds, while it waits in an import's
+    queue (sets added 100 MB to the peak of `benchmark import --count 10000`)."""
+    return " ".join(words_of(_article_text(lede, body)))
 
 
 def _article_text(lede, body):
@@ -65,8 +67,8 @@ def count_words(added_texts=(), removed_texts=()):
 
 @transaction.atomic
 def count_word_sets(added=(), removed=()):
-    """Add the vocabulary words of articles, ``added`` (a set of words an
-    article, see :func:`words_of`), and take those of ``removed`` away.  The
+    """Add the vocabulary words of articles, ``added`` (the distinct words of
+    each article, see :func:`words_of`), and take those of ``removed`` away.  The
     import finds the words of new articles in its preparing workers."""
     change = Counter(itertools.chain.from_iterable(added))
     change.subtract(itertools.chain.from_iterable(removed))
