@@ -19,6 +19,7 @@ from django.core.validators import URLValidator
 
 from ..linking import article_text
 from ..models import Article, Language
+from ..search.vocabulary import article_words
 from .cleaning import clean_text
 from .language import detect_language, language_code
 from .signatures import signature
@@ -40,21 +41,26 @@ _validate_url = URLValidator(schemes=["http", "https"])
 class Analysis:
     """What the gazetteer finds in an article: mention counts by entity id
     (outlets by source id), and the candidate names it does not know (see
-    :mod:`.suggestions`)."""
+    :mod:`.suggestions`); and the article's vocabulary words (see
+    :func:`~articles.search.vocabulary.article_words`)."""
 
     actors: dict
     locations: dict
     sources: dict
     candidates: dict
+    words: str
 
 
 def analyse(prepared, gazetteer):
-    """Link a prepared article's text and find its candidate names, in one scan."""
+    """Link a prepared article's text and find its candidate names, in one
+    scan, and its vocabulary words: CPU work that the preparing workers do
+    beside the writer."""
     text = article_text(prepared)
     scan = gazetteer.scan(text)
     read = len(prepared.lede) + 1 + len(prepared.body)  # the lede and body: see article_text
     candidates = find_candidates(scan, text, read)
-    return Analysis(scan.actors, scan.locations, scan.sources, candidates)
+    words = article_words(prepared.lede, prepared.body)
+    return Analysis(scan.actors, scan.locations, scan.sources, candidates, words)
 
 
 class RecordError(ValueError):

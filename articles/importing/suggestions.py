@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from ..linking import CYRILLIC_WORD, Gazetteer
 from ..models import Article, Source, SourceAlias, Suggestion, normalize_name
+from ..search import get_engine
 
 EXAMPLES = 3  # example sentences kept per suggestion
 MAX_WORDS = 6
@@ -513,8 +514,7 @@ class SuggestionBook:
                 )
             else:
                 updates.append((row["pk"], name[:200], kind, examples, totals))
-        if new:
-            Suggestion.objects.bulk_create(new, batch_size=500)
+        get_engine().index.insert_objects(new)
         if updates:
             self._update(updates, now)
         self.names += len(new)

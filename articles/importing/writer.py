@@ -30,7 +30,7 @@ from ..models import (
     SourceMention,
 )
 from ..search import get_engine
-from ..search.vocabulary import count_words
+from ..search.vocabulary import count_word_sets, words_of
 from .records import analyse
 from .signatures import best_match
 from .suggestions import SuggestionBook, suggestion_text
@@ -437,9 +437,10 @@ class BatchWriter:
             ActorMention.objects.filter(article_id__in=ids).delete()
             LocationMention.objects.filter(article_id__in=ids).delete()
             SourceMention.objects.filter(article_id__in=ids).delete()
-        actor_rows, location_rows, source_rows = [], [], []
+        actor_rows, location_rows, source_rows, words = [], [], [], []
         for article, prepared in created + [(article, p) for article, _, p in updated]:
             analysis = prepared.analysis or analyse(prepared, self.gazetteer)
+            words.append(analysis.words.split())
             actor_rows += [(article.pk, entity, n) for entity, n in analysis.actors.items()]
             location_rows += [(article.pk, entity, n) for entity, n in analysis.locations.items()]
             source_rows += [(article.pk, source, n) for source, n in analysis.sources.items()]
@@ -459,11 +460,7 @@ class BatchWriter:
         for article, old_text, _ in updated:
             self.book.add(article.slug, old_text, sign=-1, source_id=article.source_id)
         self.book.flush(dropped_slugs=[article.slug for article, _, _ in updated])
-        written = [article for article, _ in created] + [article for article, _, _ in updated]
-        count_words(
-            [suggestion_text(article.title, article.lede, article.body) for article in written],
-            [old_text for _, old_text, _ in updated],
-        )
+        count_word_sets(words, [words_of(old_text) for _, old_text, _ in updated])
 
 
 def story_key_for_url(url):

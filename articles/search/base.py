@@ -28,6 +28,11 @@ from django.db.models import Q
 from ..models import Article
 
 
+def insertable_fields(model):
+    """The fields an INSERT of ``model`` names: all but the generated id."""
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
 class SearchIndex:
     """The index part: what the import, ``migrate`` and the backup call, on
     the engine's connection."""
@@ -76,11 +81,43 @@ class SearchIndex:
                 f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(columns))})", rows
             )
 
+    def insert_objects(self, objects):
+        """Insert new (unsaved) model instances of one model as plain rows
+        (:meth:`insert_rows`), without reading their ids back: the ORM's
+        ``bulk_create`` compiled every value of every row into its statement,
+        half the cost of writing an article (cProfile of `import_articles`
+        on 10,000 generated articles).  Returns the columns and the rows."""
+        if not objects:
+            return [], []
+        fields = insertable_fields(type(objects[0]))
+        rows = [
+            [
+                field.get_db_prep_save(field.pre_save(obj, add=True), self.connection)
+                for field in fields
+            ]
+            for obj in objects
+        ]
+        columns = [field.column for field in fields]
+        self.insert_rows(type(objects[0])._meta.db_table, columns, rows)
+        return columns, rows
+
     def insert_articles(self, articles, vectors):
         """Insert new (unsaved) ``articles``, ``vectors`` being what
         :meth:`search_vectors` returned for each, or None; sets each article's
-        pk and returns the articles."""
-        return Article.objects.bulk_create(articles)
+        pk (read back by slug, which is unique) and returns the articles."""
+        if not articles:
+            return articles
+        self.insert_objects(articles)
+        ids = dict(
+            Article.objects.filter(slug__in=[article.slug for article in articles]).values_list(
+                "slug", "pk"
+            )
+        )
+        for article in articles:
+            article.pk = ids[article.slug]
+            article._state.adding = False
+            article._state.db = self.connection.alias
+        return articles
 
     def starting_with(self, field, prefix):
         """A filter for the values of ``field`` that start with ``prefix``,

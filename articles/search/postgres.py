@@ -52,7 +52,7 @@ from django.db.models import BooleanField, Expression, F, Func, TextField
 from django.db.models.functions import Left, Right
 
 from ..models import Article
-from .base import QueryCompiler, SearchEngine, SearchIndex, SearchSchema
+from .base import QueryCompiler, SearchEngine, SearchIndex, SearchSchema, insertable_fields
 from .highlight import MARK_END, MARK_START, strip_marks
 from .query import STOPWORDS, AnyOf, Phrase, Word, any_of
 
@@ -622,7 +622,7 @@ class PostgresIndex(SearchIndex):
         beforehand, since COPY returns none."""
         if not all(vectors):
             return super().insert_articles(articles, vectors)
-        fields = [field for field in Article._meta.concrete_fields if not field.primary_key]
+        fields = insertable_fields(Article)
         with self.connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence('articles_article', 'id')) "
