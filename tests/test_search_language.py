@@ -201,6 +201,27 @@ def test_the_page_says_which_word_forms_were_also_searched(client, cyrillic):
 # Did you mean ----------------------------------------------------------------
 
 
+def test_an_excluded_word_leaves_out_every_article_that_searching_it_finds(client):
+    """-word leaves out an article in any language, though one language's
+    configuration stems the word and another keeps it whole ("drovanios" is
+    'drovanio' in English, "Ковальський" 'ковальськ' in Russian)."""
+    plain, english = add_articles(
+        ("Brelkast", "The brelkast held."),
+        ("Brelkast again", "The brelkast held near drovanios."),
+    )
+    ukrainian, cyrillic = add_articles(
+        ("Brelkast", "Brelkast і drovanios."),
+        ("Brelkast знову", "Brelkast, сказав Ковальський."),
+        language="uk",
+    )
+    (russian,) = add_articles(("Brelkast", "Brelkast и drovanios."), language="ru")
+    assert found_set(client, q="drovanios") == {english, ukrainian, russian}
+    assert found_set(client, q="brelkast -drovanios") == {plain, cyrillic}
+    assert found_set(client, q='"the brelkast" -drovanios') == {plain}
+    assert found_set(client, q="Ковальський") == {cyrillic}
+    assert found_set(client, q="brelkast -Ковальський") == {plain, english, ukrainian, russian}
+
+
 @pytest.fixture
 def bakhmut(tmp_path, gazetteer):
     """Three imported reports on Bakhmut and one on a misspelt word, through
