@@ -23,7 +23,7 @@ with a :class:`SearchEngine` subclass and one line there.
 from contextlib import nullcontext
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Expression, Q
 
 from ..models import Article
 
@@ -227,3 +227,24 @@ class SearchEngine:
         self.index = self.index_class(connection)
         self.query = self.query_class(connection)
         self.schema = self.schema_class(connection)
+
+
+class OnArticleTable(Expression):
+    """An expression on the article table's own columns, bound to that table's
+    alias in the query (so that it stays right inside subqueries); ``as_sql``
+    writes it with ``self.table(compiler)``."""
+
+    alias = None
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def table(self, compiler):
+        return compiler.quote_name_unless_alias(self.alias)

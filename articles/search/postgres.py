@@ -50,11 +50,18 @@ from django.contrib.postgres.search import (
 )
 from django.db import DatabaseError, transaction
 from django.db.backends.signals import connection_created
-from django.db.models import BooleanField, Expression, F, Func, TextField
+from django.db.models import BooleanField, F, Func, TextField
 from django.db.models.functions import Left, Right
 
 from ..models import Article
-from .base import QueryCompiler, SearchEngine, SearchIndex, SearchSchema, insertable_fields
+from .base import (
+    OnArticleTable,
+    QueryCompiler,
+    SearchEngine,
+    SearchIndex,
+    SearchSchema,
+    insertable_fields,
+)
 from .highlight import MARK_END, MARK_START, strip_marks
 from .query import STOPWORDS, AnyOf, Phrase, Word, any_of
 
@@ -377,27 +384,17 @@ def _query_text(nodes, *, skip_stopwords=False):
     return " & ".join(compile_node(node, skip_stopwords=skip_stopwords) for node in nodes)
 
 
-class ArticleSQL(Expression):
+class ArticleSQL(OnArticleTable):
     """A piece of SQL on the article table's own columns (such as
     ``search_vector``, which is not a model field), written with ``{table}``
     for the table's alias so that it stays right inside subqueries."""
 
-    def __init__(self, template, params, output_field, alias=None):
+    def __init__(self, template, params, output_field):
         super().__init__(output_field=output_field)
-        self.template, self.params, self.alias = template, list(params), alias
-
-    def resolve_expression(self, query=None, *args, **kwargs):
-        clone = self.copy()
-        clone.alias = query.get_initial_alias()
-        return clone
-
-    def relabeled_clone(self, change_map):
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
+        self.template, self.params = template, list(params)
 
     def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(self.alias)
+        table = self.table(compiler)
         return self.template.replace("{table}", table), self.params
 
 

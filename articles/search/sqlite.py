@@ -14,10 +14,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
-from django.db.models import BooleanField, Expression, F, Lookup, Q, Value
+from django.db.models import BooleanField, F, Lookup, Q, Value
 
 from ..models import ArticleSearchIndex
-from .base import QueryCompiler, SearchEngine, SearchIndex, SearchSchema
+from .base import OnArticleTable, QueryCompiler, SearchEngine, SearchIndex, SearchSchema
 from .highlight import MARK_END, MARK_START
 from .query import AnyOf, Phrase, Word
 
@@ -215,29 +215,19 @@ class SQLiteIndex(SearchIndex):
         return bool(missing)
 
 
-class MatchedBySet(Expression):
+class MatchedBySet(OnArticleTable):
     """``+<article>.id IN (SELECT rowid FROM <fts> WHERE <fts> MATCH …)``: the
     matches read once into a set, each article tested against it; the unary
     plus keeps the planner from reading the articles by that set's ids."""
 
     output_field = BooleanField()
 
-    def __init__(self, expression, alias=None):
+    def __init__(self, expression):
         super().__init__()
-        self.expression, self.alias = expression, alias
-
-    def resolve_expression(self, query=None, *args, **kwargs):
-        clone = self.copy()
-        clone.alias = query.get_initial_alias()
-        return clone
-
-    def relabeled_clone(self, change_map):
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
+        self.expression = expression
 
     def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(self.alias)
+        table = self.table(compiler)
         sql = f"+{table}.id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)"
         return sql, [self.expression]
 
