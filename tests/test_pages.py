@@ -254,6 +254,7 @@ def test_index_filters_by_kind(client, corpus):
 
 
 def queries_for(client, url):
+    client.get(url)  # what a connection looks up once (its search index's kind) is not the page's
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -303,7 +304,7 @@ def test_queries_per_page_do_not_grow_with_the_results(client, corpus, url):
     add_articles(corpus, 30)
     many = queries_for(client, url)
     assert many == few, url
-    assert few <= 20, url
+    assert few <= 22, url  # the busiest: words, names, a source, an actor, a language
 
 
 def test_search_result_rows_are_decorated_without_extra_queries(client, corpus):
