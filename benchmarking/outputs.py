@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from articles import month_counts
 from articles.gazetteer_file import load_gazetteer
 from articles.models import Actor, ActorMention, Article, Location, LocationMention, Source
+from articles.search import get_engine
 
 from .corpus import SOURCES, TRAP_GAZETTEER, CorpusGenerator
 
@@ -90,11 +91,15 @@ def write_into_database(
         # The workers need no database: close it so that none inherits the socket.
         connection.close()
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_start_worker, initargs=(seed, traps)) as pool:
+    with (
+        context.Pool(workers, initializer=_start_worker, initargs=(seed, traps)) as pool,
+        get_engine().index.bulk_writing(may_rebuild=True) as bulk,
+    ):
         written = 0
         for generated in pool.imap(_generate, batches):
             _write(generated, seed, sources, actors, locations)
             written += len(generated)
+            bulk.articles_created(written)
             if progress:
                 progress(written)
 

@@ -157,6 +157,7 @@ class ImportRun:
         self.gazetteer = Gazetteer(aliases)
         self.sources = SourceResolver()
         self.writer = None
+        self.bulk = None
         self.preparer = Preparer(
             self.gazetteer, aliases, workers=workers or os.cpu_count() or 1, batch_size=batch_size
         )
@@ -169,7 +170,10 @@ class ImportRun:
         report = self.report
         index = get_engine().index
         try:
-            with index.bulk_writing(), transaction.atomic() if self.dry_run else nullcontext():
+            with (
+                index.bulk_writing(may_rebuild=not self.dry_run) as self.bulk,
+                transaction.atomic() if self.dry_run else nullcontext(),
+            ):
                 self._import_all()
         except _Rollback:
             pass
@@ -285,6 +289,7 @@ class ImportRun:
                     )
                     entry[1] += 1
         self.batch.clear()
+        self.bulk.articles_created(report.created)
         self.learn_as_sources_grow()
 
     def learn_as_sources_grow(self):

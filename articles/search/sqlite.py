@@ -17,7 +17,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import BooleanField, F, Lookup, Q, Value
 
 from ..models import ArticleSearchIndex
-from .base import OnArticleTable, QueryCompiler, SearchEngine, SearchIndex, SearchSchema
+from .base import BulkWrite, OnArticleTable, QueryCompiler, SearchEngine, SearchIndex, SearchSchema
 from .highlight import MARK_END, MARK_START
 from .query import AnyOf, Phrase, Word
 
@@ -134,7 +134,7 @@ def match_expression(positive_nodes, negative_node=None):
 
 class SQLiteIndex(SearchIndex):
     @contextmanager
-    def bulk_writing(self):
+    def bulk_writing(self, *, may_rebuild=False):
         """Settings for a connection that writes many articles (an import): a
         page cache that holds the indexes an import writes into at random
         (content hash, slug, FTS5 segments) instead of SQLite's 2 MB, and
@@ -147,7 +147,7 @@ class SQLiteIndex(SearchIndex):
             cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
             cursor.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
         try:
-            yield
+            yield BulkWrite()
         finally:
             with suppress(DatabaseError), self.connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")

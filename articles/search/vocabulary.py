@@ -46,13 +46,6 @@ def _article_text(lede, body):
     return f"{lede}\n{body}"
 
 
-# One statement a word, run by the driver's executemany: a batch of a generated
-# corpus touches 25,000 words, which model instances and a read of their counts
-# made 44 % of an import's time (cProfile of `import_articles` on 5,000 articles).
-_ADD = (
-    "INSERT INTO {table} (word, initial, length, articles) VALUES (%s, %s, %s, %s) "
-    "ON CONFLICT (word) DO UPDATE SET articles = {table}.articles + excluded.articles"
-)
 _TAKE = (
     "UPDATE {table} SET articles = CASE WHEN articles > %s THEN articles - %s ELSE 0 END "
     "WHERE word = %s"
@@ -73,12 +66,14 @@ def count_word_sets(added=(), removed=()):
     change = Counter(itertools.chain.from_iterable(added))
     change.subtract(itertools.chain.from_iterable(removed))
     changed = sorted(change.items())
-    added = [(word, word[0], len(word), n) for word, n in changed if n > 0]
+    added = [(word, n) for word, n in changed if n > 0]
     taken = [(-n, -n, word) for word, n in changed if n < 0]
     table = connection.ops.quote_name(ArchiveWord._meta.db_table)
+    if added:
+        from . import get_engine  # this package imports this module
+
+        get_engine().index.add_word_counts(table, added)
     with connection.cursor() as cursor:
-        if added:
-            cursor.executemany(_ADD.format(table=table), added)
         if taken:
             cursor.executemany(_TAKE.format(table=table), taken)
     if taken:
