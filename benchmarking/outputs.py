@@ -24,6 +24,7 @@ from articles import month_counts
 from articles.gazetteer_file import load_gazetteer
 from articles.models import Actor, ActorMention, Article, Location, LocationMention, Source
 from articles.search import get_engine
+from articles.search.vocabulary import article_words, count_words
 
 from .corpus import SOURCES, TRAP_GAZETTEER, CorpusGenerator
 
@@ -121,6 +122,7 @@ def _write(generated, seed, sources, actors, locations):
             if kind == "location" and slug in locations
         )
         month_counts.add_articles([article.pk for article in articles])
+        count_words(article_words(article.lede, article.body) for article in articles)
 
 
 def _article(n, record, seed, sources):

@@ -6,6 +6,7 @@ suite runs on."""
 import io
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from articles.importing import import_paths
@@ -14,6 +15,8 @@ from articles.linking import Gazetteer
 from articles.models import ArchiveWord, Article, Location, Source, unique_slug
 from articles.search import search_articles
 from articles.search.query import parse_query
+
+from .test_admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +199,47 @@ def test_a_phrase_matches_its_words_in_other_forms(client, cyrillic):
 def test_the_page_says_which_word_forms_were_also_searched(client, cyrillic):
     page = client.get("/search/", {"q": "Харкова"}).content.decode()
     assert "“Харкова” also searched the forms харків" in page
+
+
+@pytest.fixture
+def kharkiv_reports(tmp_path, gazetteer):
+    """Two Ukrainian reports through the import, which keeps the vocabulary."""
+    reports = {
+        "night.txt": "Нічна атака\n\nОбстріли Харкова тривали всю ніч, повідомила міська рада.",
+        "morning.txt": "Ранок у місті\n\nХарків прокинувся від сирен, вибухи чули всі райони.",
+    }
+    for name, text in reports.items():
+        (tmp_path / name).write_text(text)
+    import_paths([tmp_path])
+    return {name: Article.objects.get(title=text.split("\n")[0]) for name, text in reports.items()}
+
+
+def forms_searched(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    results = response.context["results"]
+    return sorted(results.parsed.units[0].form_labels), {a.slug for a in results.page.items}
+
+
+def test_only_the_forms_some_article_holds_are_searched(client, kharkiv_reports):
+    both = {article.slug for article in kharkiv_reports.values()}
+    assert forms_searched(client, "Харкові") == (["харкова", "харків"], both)
+
+
+def test_an_editors_new_text_brings_its_forms_into_the_search(client, kharkiv_reports):
+    editor = User.objects.create_user("forms-editor", password="pw-for-tests-only", is_staff=True)
+    editor.groups.add(Group.objects.get(name="editors"))
+    client.force_login(editor)
+    article = kharkiv_reports["morning.txt"]
+    data = form_data(client.get(change_url(article)))
+    data["body"] = "Харкову знову загрожують дрони, сирени лунали до ранку."
+    assert client.post(change_url(article), data).status_code == 302
+    client.logout()
+    assert forms_searched(client, "Харкові") == (
+        ["харкова", "харкову"],
+        {article.slug for article in kharkiv_reports.values()},
+    )
+    assert not ArchiveWord.objects.filter(word="харків").exists()
 
 
 # Did you mean ----------------------------------------------------------------

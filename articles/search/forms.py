@@ -21,8 +21,12 @@ from breame.data.spelling_constants import (
     AMERICAN_ENGLISH_SPELLINGS,
     BRITISH_ENGLISH_SPELLINGS,
 )
+from django.db import router
+from django.db.models import Q, Subquery
 
+from ..models import ArchiveWord
 from .query import Phrase, Word
+from .vocabulary import words_of
 
 MAX_PHRASES = 64  # a phrase's forms multiply: the likeliest 8 of each of two words
 MAX_CYRILLIC_FORMS = 24  # a noun has 6 to 14 forms, a verb or adjective more
@@ -98,15 +102,38 @@ def word_forms(word):
 
 def expand_word_forms(parsed):
     """Give each word and phrase of ``parsed`` (not prefixes) the nodes of its
-    words' other forms, and the forms to show."""
-    for unit in parsed.units + parsed.excluded:
-        if unit.kind == "prefix":
-            continue
-        forms = [word_forms(token) for token in unit.tokens]
+    words' other forms, and the forms to show: those the archive's texts hold
+    (see :func:`_absent_from_archive`)."""
+    units = [unit for unit in parsed.units + parsed.excluded if unit.kind != "prefix"]
+    forms_by_unit = [[word_forms(token) for token in unit.tokens] for unit in units]
+    absent = _absent_from_archive(
+        {form for forms in forms_by_unit for each in forms for form in each[1:]}
+    )
+    for unit, forms in zip(units, forms_by_unit, strict=True):
+        forms = [[each[0], *(form for form in each[1:] if form not in absent)] for each in forms]
         if all(len(each) == 1 for each in forms):
             continue
         unit.forms = _nodes(unit.tokens, forms)
         unit.form_labels = [form for each in forms for form in each[1:]]
+
+
+def _absent_from_archive(forms):
+    """The ``forms`` that the archive's vocabulary would hold and does not: no
+    article has them, and each one searched cost every match its ranking
+    (a noun's 24 Ukrainian and Russian forms made "оборони" cost 5.5 times
+    its exact=1 search, `benchmark search --articles 100000` on PostgreSQL).
+    None while the vocabulary is empty (an archive loaded without it)."""
+    held = sorted(form for form in forms if words_of(form) == {form})
+    if not held:
+        return set()
+    words = ArchiveWord.objects.using(router.db_for_read(ArchiveWord))
+    # One statement: the forms present, and any one word if there is one.
+    present = set(
+        words.filter(Q(word__in=held) | Q(pk=Subquery(words.values("pk")[:1]))).values_list(
+            "word", flat=True
+        )
+    )
+    return set(held) - present if present else set()
 
 
 def _nodes(tokens, forms):

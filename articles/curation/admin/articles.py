@@ -19,6 +19,7 @@ from reversion.models import Revision, Version
 from ... import month_counts, stories
 from ...linking import relink_articles
 from ...models import Actor, ActorMention, Article, Location, LocationMention
+from ...search.vocabulary import article_words, count_words
 from .base import (
     FORMFIELD_OVERRIDES,
     ArchiveAdminMedia,
@@ -326,6 +327,7 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
         text_changed = not change or restoring or {"title", "lede", "body"} & set(form.changed_data)
         if not text_changed:
             return
+        _count_vocabulary(form, replaced=change and not restoring)
         if any(formset.has_changed() for formset in formsets):
             self.message_user(
                 request,
@@ -477,6 +479,16 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+
+def _count_vocabulary(form, *, replaced):
+    """The words of a saved text in the vocabulary that "did you mean" and
+    the word forms read, and with ``replaced`` the words of the text the form
+    had before taken away (a restored version's form holds the restored text,
+    so its replaced words stay counted)."""
+    article, initial = form.instance, form.initial
+    old = [article_words(initial["lede"], initial["body"])] if replaced else []
+    count_words([article_words(article.lede, article.body)], old)
 
 
 def _article_ids(object_id):

@@ -2,7 +2,8 @@
 
 The fixture is what importing ``fixtures/corpus/`` into a fresh database with
 the gazetteer gives: sources (with their other names), articles, their
-mentions (of actors, places and outlets), the suggestions, and the actors and
+mentions (of actors, places and outlets), the suggestions, the month counts,
+the vocabulary (for "did you mean" and word forms), and the actors and
 locations the mentions reference (with their aliases, not-a-mention phrases
 and parent locations), with the primary keys a fresh database gives them.  Load it
 into an empty database with ``manage.py loaddata demo``.
@@ -25,6 +26,7 @@ from articles.models import (
     ActorAlias,
     ActorMention,
     ActorNonMention,
+    ArchiveWord,
     Article,
     Location,
     LocationAlias,
@@ -83,6 +85,7 @@ def demo_objects():
         *SourceMention.objects.order_by("pk"),
         *suggestions,
         *MonthCount.objects.order_by("kind", "entity_id", "month", "language"),
+        *ArchiveWord.objects.order_by("pk"),
     ]
 
 
