@@ -24,7 +24,7 @@ from articles import month_counts
 from articles.gazetteer_file import load_gazetteer
 from articles.models import Actor, ActorMention, Article, Location, LocationMention, Source
 from articles.search import get_engine
-from articles.search.vocabulary import article_words, count_words
+from articles.search.vocabulary import article_words, count_word_sets
 
 from .corpus import SOURCES, TRAP_GAZETTEER, CorpusGenerator
 
@@ -56,7 +56,14 @@ def _start_worker(seed, traps):
 
 
 def _generate(numbers):
-    return [(n, *_generator.article_and_mentions(n)) for n in numbers]
+    """Each article's number, record, mentions and vocabulary words (found
+    here rather than by the writing process, which is the bottleneck)."""
+    generated = []
+    for n in numbers:
+        record, mentions = _generator.article_and_mentions(n)
+        words = article_words(record.get("lede", ""), record["body"])
+        generated.append((n, record, mentions, words.split()))
+    return generated
 
 
 def write_into_database(
@@ -106,23 +113,23 @@ def write_into_database(
 
 
 def _write(generated, seed, sources, actors, locations):
-    articles = [_article(n, record, seed, sources) for n, record, _ in generated]
+    articles = [_article(n, record, seed, sources) for n, record, _, _ in generated]
     with transaction.atomic():
         articles = Article.objects.bulk_create(articles)
         ActorMention.objects.bulk_create(
             ActorMention(article=article, actor_id=actors[slug], count=count)
-            for article, (_, _, mentions) in zip(articles, generated, strict=True)
+            for article, (_, _, mentions, _) in zip(articles, generated, strict=True)
             for (kind, slug), count in mentions.items()
             if kind == "actor" and slug in actors
         )
         LocationMention.objects.bulk_create(
             LocationMention(article=article, location_id=locations[slug], count=count)
-            for article, (_, _, mentions) in zip(articles, generated, strict=True)
+            for article, (_, _, mentions, _) in zip(articles, generated, strict=True)
             for (kind, slug), count in mentions.items()
             if kind == "location" and slug in locations
         )
         month_counts.add_articles([article.pk for article in articles])
-        count_words(article_words(article.lede, article.body) for article in articles)
+        count_word_sets(words for _, _, _, words in generated)
 
 
 def _article(n, record, seed, sources):

@@ -93,20 +93,27 @@ def _target_line(row):
 
 
 def expansion_costs(timings):
-    """A line for each search that expands, timed with and without ``exact=1``."""
+    """A line for each search that expands, timed with and without ``exact=1``,
+    and with its spellings and forms typed out (see ``search._typed_out``)."""
     expanding = [t for t in timings if t.get("exact_page")]
     if not expanding:
         return []
     lines = [
         "",
         f"{'Expansion cost':<40}{'mix':>8}{'expands':>8}{'page p50':>9}{'exact p50':>10}"
-        f"{'cost':>8}",
+        f"{'cost':>8}{'typed p50':>10}{'own cost':>9}",
     ]
     for t in expanding:
+        typed = t.get("typed_out_page")
         lines.append(
             f"{t['name'][:39]:<40}{t.get('mix', 'tuned'):>8}{t['expands']:>8}"
             f"{_cell(t['page']['median_ms'], 9)}{_cell(t['exact_page']['median_ms'], 10)}"
             f"{_cell(t['expansion_cost_pct'], 7, '+.1f')}%"
+            + (
+                f"{_cell(typed['median_ms'], 10)}{_cell(t['expansion_overhead_pct'], 8, '+.1f')}%"
+                if typed
+                else ""
+            )
         )
     return lines
 
@@ -189,15 +196,23 @@ def targets(figures):
             for t in figures["timings"]
             if t.get("mix", "tuned") == mix and t.get("expands") == "forms"
         ]
-        if widened:
-            worst = max(widened, key=lambda t: t["expansion_cost_pct"])
-            ok = worst["expansion_cost_pct"] <= EXPANSION_COST_PCT
+        measures = (
+            ("expansion_cost_pct", "over exact=1"),
+            ("expansion_overhead_pct", "over the same forms typed out with exact=1"),
+        )
+        for key, against in measures:
+            measured = [t for t in widened if key in t]
+            if not measured:
+                continue
+            worst = max(measured, key=lambda t: t[key])
             add(
-                f"spellings and word forms, worst cost over exact=1 <= {EXPANSION_COST_PCT} %",
+                f"spellings and word forms, worst cost {against} <= {EXPANSION_COST_PCT} %",
                 f"any database at {EXPANSION_SIZE:,}",
                 mix,
-                f"{worst['expansion_cost_pct']:+.1f} % (medians), {worst['name']}",
-                verdict(ok) if articles == EXPANSION_SIZE else f"not applicable at {articles:,}",
+                f"{worst[key]:+.1f} % (medians), {worst['name']}",
+                verdict(worst[key] <= EXPANSION_COST_PCT)
+                if articles == EXPANSION_SIZE
+                else f"not applicable at {articles:,}",
             )
     rows.append(_statements_row(figures.get("statements_compared")))
     for mix in MIXES:

@@ -37,6 +37,7 @@ from django.utils.text import slugify
 
 from articles.models import Actor, Article, Location, Source
 from articles.search import get_engine, search_articles
+from articles.search.query import Phrase, label_for, node_for
 
 from .corpus import SOURCES, _tail_words
 from .outputs import PROVENANCE_PREFIX
@@ -106,6 +107,7 @@ class Timing:
     mix: str = "tuned"  # or "sampled"
     page: list = field(default_factory=list)
     exact_page: list = field(default_factory=list)  # the same search with exact=1
+    typed_out_page: list = field(default_factory=list)  # its forms typed out, exact=1
     expands: str | None = None  # what the expansion adds: "forms" or "names"
     sql: list = field(default_factory=list)
     own: list = field(default_factory=list)  # page less SQL, round by round
@@ -147,6 +149,15 @@ class Timing:
             # machine others load, a p95 is one unlucky round.
             figures["expansion_cost_pct"] = round(
                 100 * (statistics.median(self.page) / statistics.median(self.exact_page) - 1), 1
+            )
+        if self.typed_out_page:
+            figures["typed_out_page"] = {
+                "median_ms": _ms(statistics.median(self.typed_out_page)),
+                "p95_ms": _ms(p95(self.typed_out_page)),
+            }
+            figures["expansion_overhead_pct"] = round(
+                100 * (statistics.median(self.page) / statistics.median(self.typed_out_page) - 1),
+                1,
             )
         if self.page and self.tantivy:
             figures["page_over_tantivy"] = round(
@@ -279,15 +290,20 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None, **
         results = search_articles(params) if kind in ("search", "expansion") else None
         timing.expands = results and _expands(results)
         exact_url = timing.expands and url + "&" + urlencode({"exact": "1"})
+        typed_out = timing.expands == "forms" and _typed_out(results, params)
         for round_ in range(warmup + rounds):
             started = time.perf_counter()
             client.get(url, secure=True)
             elapsed = time.perf_counter() - started
-            exact_elapsed = None
+            exact_elapsed = typed_out_elapsed = None
             if exact_url:
                 started = time.perf_counter()
                 client.get(exact_url, secure=True)
                 exact_elapsed = time.perf_counter() - started
+            if typed_out:
+                started = time.perf_counter()
+                client.get(typed_out, secure=True)
+                typed_out_elapsed = time.perf_counter() - started
             sql_seconds = replay(statements)
             tantivy_seconds = None
             if tantivy is not None and results is not None:
@@ -298,6 +314,8 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None, **
                 timing.page.append(elapsed)
                 if exact_elapsed is not None:
                     timing.exact_page.append(exact_elapsed)
+                if typed_out_elapsed is not None:
+                    timing.typed_out_page.append(typed_out_elapsed)
                 timing.sql.append(sql_seconds)
                 timing.own.append(elapsed - sql_seconds)
                 if tantivy_seconds is not None:
@@ -306,6 +324,26 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None, **
         if progress:
             progress(timing)
     return timings
+
+
+def _typed_out(results, params):
+    """The URL of ``results``' search with the spellings and forms it added
+    typed out as ORs, searched with ``exact=1``: the same matches without the
+    expansion's own work (finding the forms, the bigger query).  None for a
+    search with ORs or exclusions of its own."""
+    parsed = results.parsed
+    if parsed.excluded or any(len(group) > 1 for group in parsed.groups):
+        return None
+    typed = []
+    for unit in parsed.units:
+        nodes = [node_for(unit.tokens, unit.kind == "prefix"), *unit.variants, *unit.forms]
+        nodes += unit.expansion.nodes if unit.expansion else []
+        typed.append(" OR ".join(_quoted(node) for node in nodes))
+    return "/search/?" + urlencode({**params, "q": " ".join(typed), "exact": "1"})
+
+
+def _quoted(node):
+    return f'"{label_for(node)}"' if isinstance(node, Phrase) else label_for(node)
 
 
 def _expands(results):

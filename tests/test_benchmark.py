@@ -142,9 +142,15 @@ def test_the_benchmark_times_both_mixes_and_prints_the_targets(
         assert by_name[name]["exact_page"]["median_ms"] > 0
         assert "expansion_cost_pct" in by_name[name]
         assert name[:39] in table.split("Expansion cost")[1]
+    # A search widened by forms is timed with them typed out too; by names, not.
+    for name in ("phrase", "spelling, common word", "Cyrillic forms"):
+        assert by_name[name]["typed_out_page"]["median_ms"] > 0
+        assert "expansion_overhead_pct" in by_name[name]
+    assert "typed_out_page" not in by_name["alias (Kiev)"]
     widened = [row for row in rows if row["target"].startswith("spellings and word forms")]
     assert "tuned" in {row["mix"] for row in widened}
     assert {row["set_for"] for row in widened} == {"any database at 100,000"}
+    assert any("typed out" in row["target"] for row in widened)
 
 
 def test_the_sampled_mix_is_fixed_by_its_seed_and_not_the_tuned_one():
