@@ -81,6 +81,10 @@ def _rum_offered():
 SEARCH_INDEXES = ["rum", "gin"] if connection.vendor == "postgresql" else [None]
 
 
+# What migrations after 0018 add besides the index (0020's function): undone too.
+ADDED_AFTER_0018 = {"function articles_any_tsquery"}
+
+
 def describe_schema(database_url, settings):
     return json.loads(
         manage(database_url, "shell", "--no-imports", "--command", DESCRIBE_SCHEMA, **settings)
@@ -109,5 +113,10 @@ def test_migrating_an_empty_database_builds_the_search_schema_the_code_expects(
         if search_index == "rum":  # undone, 0019 puts GIN back
             manage(database_url, "migrate", "articles", "0018", "--verbosity", "0")
             schema = describe_schema(database_url, {"ARCHIVE_SEARCH_INDEX": "gin"})
-            assert schema["installed"] == schema["expected"]
+            expected = {
+                key: value
+                for key, value in schema["expected"].items()
+                if key not in ADDED_AFTER_0018
+            }
+            assert schema["installed"] == expected
             assert search_index_method(schema) == "gin"

@@ -495,12 +495,17 @@ class TestPostgreSQLEngine:
         assert article.slug not in found_set(client, q="retreat", exact=1)
 
     def test_the_full_text_index_is_used(self, corpus):
-        """The plan finds the matches through the GIN index, not by reading
-        every published article."""
+        """The plan finds the matches through the search index (a bitmap of
+        it, or RUM's own scan), not by reading every published article."""
         add_filler_articles()
         results = search_articles(QueryDict("q=kyiv&exact=1"))
         plan = plan_of(results.queryset, "EXPLAIN")
-        assert "Bitmap Index Scan on articles_article_search_vector" in plan, plan
+        assert re.search(
+            r"Bitmap Index Scan on articles_article_search_vector"
+            r"|Index Scan using articles_article_search_vector",
+            plan,
+        ), plan
+        assert "Seq Scan on articles_article" not in plan, plan
 
     def test_a_rum_index_answers_a_phrase_itself(self, corpus, index_method):
         """RUM keeps the words' positions: the index finds only the articles
@@ -568,21 +573,22 @@ class TestPostgreSQLEngine:
         assert search_articles(QueryDict("q=routine")).count_is_capped
 
     @pytest.mark.parametrize(
-        "word, where", [("sparse", "TRUE"), ("ancient", "published < '2030-01-01'")]
+        "word, where",
+        [("sparse", "id % 10 = 0"), ("ancient", "id % 2 = 0 AND published < '2030-01-01'")],
     )
     def test_a_page_tries_the_recent_articles_first_and_misses_none(
         self, corpus, settings, word, where
     ):
         """A word in one article in ten is read from the articles published since
-        a recent date first (ReadingPlan.since); a word only the old articles
-        have is not there, and the rows are read again without the date: both
-        ways give the newest matches."""
+        a recent date first (ReadingPlan.since); a word in every other one of
+        the old articles is not there, and the rows are read again without the
+        date: both ways give the newest matches."""
         settings.ARCHIVE_SEARCH_WINDOW = 100
         add_filler_articles(30000)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE articles_article SET body = body || ' {word}' "
-                f"WHERE title LIKE 'Filler %' AND id % 10 = 0 AND {where}"
+                f"WHERE title LIKE 'Filler %' AND {where}"
             )
         get_engine().index.analyze()
         results = search_articles(QueryDict(f"q={word}&sort=newest"))
