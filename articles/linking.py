@@ -41,6 +41,7 @@ each name, so matching costs a dictionary look-up per word of text however
 large the gazetteer grows.
 """
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -278,15 +279,17 @@ class Gazetteer:
         word ``i``), where the caller has it; ``phrases=False`` ignores the
         not-a-mention phrases (for matching inside one)."""
         if folded is None:
-            folded = [word.lower() for word in words]
+            folded = list(map(str.lower, words))
         index, pairs, found = self._index, self._pairs, []
         last, end = len(folded) - 1, 0
-        for i in [i for i, word in enumerate(folded) if word in index]:
+        # The words that start a name, picked in C: most words start none.
+        for i in itertools.compress(itertools.count(), map(index.__contains__, folded)):
             if i < end:
                 continue
-            singles, longer = index[folded[i]]
+            first = folded[i]
+            singles, longer = index[first]
             match = None
-            if longer and i < last and (folded[i], folded[i + 1]) in pairs:
+            if longer and i < last and (first, folded[i + 1]) in pairs:
                 for length, table in longer:
                     targets, blocks = _accepted(
                         table.get(tuple(folded[i : i + length])), words, i, phrases
@@ -294,7 +297,7 @@ class Gazetteer:
                     if targets or blocks:
                         match = (length, targets, blocks)
                         break
-            if match is None:
+            if match is None and singles:
                 targets, blocks = _accepted(singles, words, i, phrases)
                 if targets or blocks:
                     match = (1, targets, blocks)
@@ -335,7 +338,7 @@ class Gazetteer:
         finding the names it does not know."""
         pieces = _SPLIT.split(remove_invisible(text))
         words = pieces[1::2]
-        folded = [word.lower() for word in words]
+        folded = list(map(str.lower, words))
         counters = {ACTOR: Counter(), LOCATION: Counter(), SOURCE: Counter()}
         taken = set()
         for i, length, targets in self.matches(words, folded, pieces[0::2]):

@@ -29,6 +29,7 @@ import bisect
 import itertools
 import json
 import math
+import operator
 import re
 from collections import Counter
 
@@ -155,11 +156,9 @@ def _runs(scan, limit):
     pieces, taken = scan.pieces, scan.taken
     words = pieces[1::2]
     ends = list(itertools.accumulate(map(len, pieces)))
-    capitals = [
-        i
-        for i, (word, folded) in enumerate(zip(words, scan.folded, strict=True))
-        if word != folded and word[0].isupper() and i not in taken
-    ]
+    # The words with a capital, picked in C from those that lower case changes.
+    changed = itertools.compress(itertools.count(), map(operator.ne, words, scan.folded))
+    capitals = [i for i in changed if words[i][0].isupper() and i not in taken]
     k, n = 0, len(capitals)
     while k < n:
         first = last = capitals[k]
@@ -284,7 +283,7 @@ def find_candidates(scan, text, limit=None):
     above), keyed by :func:`suggestion_key`."""
     found = {}
     limit = len(text) if limit is None else limit
-    lowercase = {word for word in scan.pieces[1::2] if word.islower()}
+    lowercase = set(filter(str.islower, scan.pieces[1::2]))
     line_starts, headings = _heading_lines(text)
     for run, opens, before, after, run_start, run_end, last in _runs(scan, limit):
         if headings[bisect.bisect_right(line_starts, run_start) - 1]:
