@@ -41,6 +41,8 @@ each name, so matching costs a dictionary look-up per word of text however
 large the gazetteer grows.
 """
 
+import bisect
+import functools
 import itertools
 import re
 from collections import Counter, defaultdict
@@ -149,6 +151,15 @@ class Scan:
     @property
     def words(self):
         return self.pieces[1::2]
+
+    @functools.cached_property
+    def ends(self):
+        """Where each piece ends in the text (invisible characters removed)."""
+        return list(itertools.accumulate(map(len, self.pieces)))
+
+    def words_before(self, offset):
+        """How many words end at or before ``offset`` of the text."""
+        return bisect.bisect_right(self.ends, offset) // 2
 
     def masked(self):
         """The text with every name found blanked out (same length)."""

@@ -155,7 +155,7 @@ def _runs(scan, limit):
     ``limit`` are left out."""
     pieces, taken = scan.pieces, scan.taken
     words = pieces[1::2]
-    ends = list(itertools.accumulate(map(len, pieces)))
+    ends = scan.ends
     # The words with a capital, picked in C from those that lower case changes.
     changed = itertools.compress(itertools.count(), map(operator.ne, words, scan.folded))
     capitals = [i for i in changed if words[i][0].isupper() and i not in taken]
