@@ -79,8 +79,9 @@ def _ends_sentence(line):
 
 def reads_as_headline(line, *, min_words=1, max_words=30):
     """A headline is short and does not end like a sentence ("?" and "!" may)."""
-    words = line.split()
-    if not (min_words <= len(words) <= max_words) or len(line) > 200:
+    if len(line) > 200:
+        return False  # before splitting: most paragraphs are longer
+    if not (min_words <= len(line.split()) <= max_words):
         return False
     if not any(ch.isalpha() for ch in line):
         return False
