@@ -184,9 +184,10 @@ class _Name:
     def accepts(self, words, start):
         if self.exact is not None:
             return words[start : start + len(self.exact)] == self.exact
-        if not self.capitalised:
-            return True
-        return any(words[start + i][:1].isupper() for i in self.capitalised)
+        for i in self.capitalised:  # a loop, not any(): it runs some 30 times an article
+            if words[start + i][:1].isupper():
+                return True
+        return not self.capitalised
 
 
 def _words_of(name):
@@ -336,10 +337,12 @@ class Gazetteer:
         """Whether a place name runs on into a longer proper name ("Minsk
         Protocol", "Kyiv Post"): the next word, after nothing but spaces, is a
         capitalised word of NAME_EXTENDING_WORDS."""
-        if following >= len(words) or not any(kind == LOCATION for kind, _ in targets):
+        if following >= len(words):
             return False
-        word = words[following]
+        word = words[following]  # looked at first: it seldom extends a name
         if not word[:1].isupper() or word.lower() not in NAME_EXTENDING_WORDS:
+            return False
+        if not any(kind == LOCATION for kind, _ in targets):
             return False
         return separators is None or not separators[following].strip(" ")
 
