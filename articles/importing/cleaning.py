@@ -180,6 +180,14 @@ def _is_teaser_block(block):
     )
 
 
+def _repeats_headline(line, headline):
+    """Whether ``line`` is the headline (``headline``: normalised) again."""
+    words = headline.count(" ") + 1
+    if line.isascii() and len(line.split(maxsplit=words)) > words:
+        return False  # normalising keeps an ASCII line's words: the paragraphs skip its cost
+    return normalize_name(line) == headline
+
+
 def _takes_lede(paragraph):
     return reads_as_headline(paragraph, min_words=6)
 
@@ -216,7 +224,7 @@ def clean_text(
     for index, block in enumerate(blocks):
         kept = []
         for line in block:
-            if headline is not None and normalize_name(line) == headline:
+            if headline is not None and _repeats_headline(line, headline):
                 removed.append(("repeated headline", line))
                 continue
             rule = _LINE_RULES.fullmatch(line) if len(line) < 400 else None

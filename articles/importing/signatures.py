@@ -18,6 +18,7 @@ library (``datasketch``) would add a dependency for the same few lines.
 
 import hashlib
 import re
+import struct
 import zlib
 from collections import Counter
 
@@ -29,6 +30,7 @@ MATCHING_BANDS = 2
 MIN_WORDS = 40  # shorter texts share too much by chance to be called copies
 WINDOW = 300  # words read from the start of the body: the cost stays flat for long texts
 _WORD = re.compile(r"\w+")
+_BAND = struct.Struct(f">B{ROWS}q")  # the band number, then its rows as signed 64-bit integers
 
 
 def signature(body):
@@ -55,7 +57,7 @@ def signature(body):
         rows = [minima.get(bucket) for bucket in range(band * ROWS, (band + 1) * ROWS)]
         if None in rows:
             continue  # a bucket no word run fell into tells nothing
-        data = bytes([band]) + b"".join(row.to_bytes(8, "big", signed=True) for row in rows)
+        data = _BAND.pack(band, *rows)
         digest = hashlib.blake2b(data, digest_size=8).digest()
         bands.append(int.from_bytes(digest, "big", signed=True))
     return bands

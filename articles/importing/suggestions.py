@@ -234,8 +234,8 @@ def _heading_lines(text):
     starts, flags, position = [], [], 0
     for line in text.split("\n"):
         starts.append(position)
-        words = line.split()
-        flags.append(0 < len(words) <= HEADING_WORDS and not _SENTENCE_END.search(line))
+        words = len(line.split(maxsplit=HEADING_WORDS))  # a long line is not split whole
+        flags.append(0 < words <= HEADING_WORDS and not _SENTENCE_END.search(line))
         position += len(line) + 1
     return starts, flags
 
