@@ -41,6 +41,9 @@ each name, so matching costs a dictionary look-up per word of text however
 large the gazetteer grows.
 """
 
+import bisect
+import functools
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -149,6 +152,15 @@ class Scan:
     def words(self):
         return self.pieces[1::2]
 
+    @functools.cached_property
+    def ends(self):
+        """Where each piece ends in the text (invisible characters removed)."""
+        return list(itertools.accumulate(map(len, self.pieces)))
+
+    def words_before(self, offset):
+        """How many words end at or before ``offset`` of the text."""
+        return bisect.bisect_right(self.ends, offset) // 2
+
     def masked(self):
         """The text with every name found blanked out (same length)."""
         pieces = list(self.pieces)
@@ -172,9 +184,10 @@ class _Name:
     def accepts(self, words, start):
         if self.exact is not None:
             return words[start : start + len(self.exact)] == self.exact
-        if not self.capitalised:
-            return True
-        return any(words[start + i][:1].isupper() for i in self.capitalised)
+        for i in self.capitalised:  # a loop, not any(): it runs some 30 times an article
+            if words[start + i][:1].isupper():
+                return True
+        return not self.capitalised
 
 
 def _words_of(name):
@@ -278,15 +291,17 @@ class Gazetteer:
         word ``i``), where the caller has it; ``phrases=False`` ignores the
         not-a-mention phrases (for matching inside one)."""
         if folded is None:
-            folded = [word.lower() for word in words]
+            folded = list(map(str.lower, words))
         index, pairs, found = self._index, self._pairs, []
         last, end = len(folded) - 1, 0
-        for i in [i for i, word in enumerate(folded) if word in index]:
+        # The words that start a name, picked in C: most words start none.
+        for i in itertools.compress(itertools.count(), map(index.__contains__, folded)):
             if i < end:
                 continue
-            singles, longer = index[folded[i]]
+            first = folded[i]
+            singles, longer = index[first]
             match = None
-            if longer and i < last and (folded[i], folded[i + 1]) in pairs:
+            if longer and i < last and (first, folded[i + 1]) in pairs:
                 for length, table in longer:
                     targets, blocks = _accepted(
                         table.get(tuple(folded[i : i + length])), words, i, phrases
@@ -294,7 +309,7 @@ class Gazetteer:
                     if targets or blocks:
                         match = (length, targets, blocks)
                         break
-            if match is None:
+            if match is None and singles:
                 targets, blocks = _accepted(singles, words, i, phrases)
                 if targets or blocks:
                     match = (1, targets, blocks)
@@ -322,10 +337,12 @@ class Gazetteer:
         """Whether a place name runs on into a longer proper name ("Minsk
         Protocol", "Kyiv Post"): the next word, after nothing but spaces, is a
         capitalised word of NAME_EXTENDING_WORDS."""
-        if following >= len(words) or not any(kind == LOCATION for kind, _ in targets):
+        if following >= len(words):
             return False
-        word = words[following]
+        word = words[following]  # looked at first: it seldom extends a name
         if not word[:1].isupper() or word.lower() not in NAME_EXTENDING_WORDS:
+            return False
+        if not any(kind == LOCATION for kind, _ in targets):
             return False
         return separators is None or not separators[following].strip(" ")
 
@@ -335,7 +352,7 @@ class Gazetteer:
         finding the names it does not know."""
         pieces = _SPLIT.split(remove_invisible(text))
         words = pieces[1::2]
-        folded = [word.lower() for word in words]
+        folded = list(map(str.lower, words))
         counters = {ACTOR: Counter(), LOCATION: Counter(), SOURCE: Counter()}
         taken = set()
         for i, length, targets in self.matches(words, folded, pieces[0::2]):

@@ -315,3 +315,21 @@ def test_the_vocabulary_follows_updates_and_is_rebuilt_by_relink(client, tmp_pat
     call_command("relink_articles", stdout=io.StringIO())
     assert dict(ArchiveWord.objects.values_list("word", "articles")) == kept
     assert kept["bakhmut"] == 3
+
+
+def test_the_import_counts_the_words_of_unusual_characters_as_relink_does(tmp_path, gazetteer):
+    # The import takes the words linking split the text into, unless a character
+    # ("_", İ, Σ) makes them differ from the vocabulary's own words.
+    texts = {
+        "one.txt": "Grain deal\n\nThe snake_case tag and the Logistics_Hub were in the files.",
+        "two.txt": "Istanbul talks\n\nDelegates met in İSTANBUL and in Istanbul on grain.",
+        "three.txt": "Greek shipping\n\nThe ΟΔΟΣ’Α terminal and ΛΙΜΑΝΙ moved grain to Odesa.",
+        "four.txt": "Plain text\n\nThe convoy reached Zaporizhzhia after the bridge was repaired.",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text)
+    import_paths([tmp_path])
+    imported = dict(ArchiveWord.objects.values_list("word", "articles"))
+    call_command("relink_articles", stdout=io.StringIO())
+    assert dict(ArchiveWord.objects.values_list("word", "articles")) == imported
+    assert {"snake", "case", "logistics", "hub", "zaporizhzhia", "οδοσ"} <= set(imported)

@@ -28,10 +28,12 @@ _COMPILED_CAPTION_RULES = [(rule, rule.compile()) for rule in CAPTION_RULES]
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _LINE_EDGES = re.compile(r" *\n *")
-# Anything normalize_text would change; most texts have none and skip the work.
-_UNTIDY = re.compile(
-    f"[{INVISIBLE_CHARACTERS}\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|  | \n|\n "
+# Anything normalize_text would change; most texts have none and skip the work.  The
+# pairs are looked for as substrings: one pattern with them in took twice as long.
+_UNTIDY_CHARACTERS = re.compile(
+    f"[{INVISIBLE_CHARACTERS}\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 )
+_UNTIDY_PAIRS = ("  ", " \n", "\n ")
 _TERMINAL = ".!?…:;"
 _CLOSERS = "\"'”’»)]"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[^\W\d_])")
@@ -57,7 +59,7 @@ def normalize_text(text):
     """NFC, LF line ends, no invisible characters, single spaces, no trailing blanks."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _UNTIDY.search(text) is None:
+    if not any(pair in text for pair in _UNTIDY_PAIRS) and not _UNTIDY_CHARACTERS.search(text):
         return text.strip(" ")
     text = INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     return _LINE_EDGES.sub("\n", _SPACES.sub(" ", text)).strip(" ")
@@ -77,8 +79,9 @@ def _ends_sentence(line):
 
 def reads_as_headline(line, *, min_words=1, max_words=30):
     """A headline is short and does not end like a sentence ("?" and "!" may)."""
-    words = line.split()
-    if not (min_words <= len(words) <= max_words) or len(line) > 200:
+    if len(line) > 200:
+        return False  # before splitting: most paragraphs are longer
+    if not (min_words <= len(line.split()) <= max_words):
         return False
     if not any(ch.isalpha() for ch in line):
         return False
@@ -177,6 +180,14 @@ def _is_teaser_block(block):
     )
 
 
+def _repeats_headline(line, headline):
+    """Whether ``line`` is the headline (``headline``: normalised) again."""
+    words = headline.count(" ") + 1
+    if line.isascii() and len(line.split(maxsplit=words)) > words:
+        return False  # normalising keeps an ASCII line's words: the paragraphs skip its cost
+    return normalize_name(line) == headline
+
+
 def _takes_lede(paragraph):
     return reads_as_headline(paragraph, min_words=6)
 
@@ -209,10 +220,11 @@ def clean_text(
         blocks = [block for block in blocks if block]
 
     kept_blocks = []
+    headline = normalize_name(title) if title else None
     for index, block in enumerate(blocks):
         kept = []
         for line in block:
-            if title and normalize_name(line) == normalize_name(title):
+            if headline is not None and _repeats_headline(line, headline):
                 removed.append(("repeated headline", line))
                 continue
             rule = _LINE_RULES.fullmatch(line) if len(line) < 400 else None

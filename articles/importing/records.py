@@ -59,7 +59,7 @@ def analyse(prepared, gazetteer):
     scan = gazetteer.scan(text)
     read = len(prepared.lede) + 1 + len(prepared.body)  # the lede and body: see article_text
     candidates = find_candidates(scan, text, read)
-    words = article_words(prepared.lede, prepared.body)
+    words = article_words(prepared.lede, prepared.body, scan.folded[: scan.words_before(read)])
     return Analysis(scan.actors, scan.locations, scan.sources, candidates, words)
 
 

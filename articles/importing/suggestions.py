@@ -29,6 +29,7 @@ import bisect
 import itertools
 import json
 import math
+import operator
 import re
 from collections import Counter
 
@@ -154,12 +155,10 @@ def _runs(scan, limit):
     ``limit`` are left out."""
     pieces, taken = scan.pieces, scan.taken
     words = pieces[1::2]
-    ends = list(itertools.accumulate(map(len, pieces)))
-    capitals = [
-        i
-        for i, (word, folded) in enumerate(zip(words, scan.folded, strict=True))
-        if word != folded and word[0].isupper() and i not in taken
-    ]
+    ends = scan.ends
+    # The words with a capital, picked in C from those that lower case changes.
+    changed = itertools.compress(itertools.count(), map(operator.ne, words, scan.folded))
+    capitals = [i for i in changed if words[i][0].isupper() and i not in taken]
     k, n = 0, len(capitals)
     while k < n:
         first = last = capitals[k]
@@ -235,8 +234,8 @@ def _heading_lines(text):
     starts, flags, position = [], [], 0
     for line in text.split("\n"):
         starts.append(position)
-        words = line.split()
-        flags.append(0 < len(words) <= HEADING_WORDS and not _SENTENCE_END.search(line))
+        words = len(line.split(maxsplit=HEADING_WORDS))  # a long line is not split whole
+        flags.append(0 < words <= HEADING_WORDS and not _SENTENCE_END.search(line))
         position += len(line) + 1
     return starts, flags
 
@@ -284,7 +283,7 @@ def find_candidates(scan, text, limit=None):
     above), keyed by :func:`suggestion_key`."""
     found = {}
     limit = len(text) if limit is None else limit
-    lowercase = {word for word in scan.pieces[1::2] if word.islower()}
+    lowercase = set(filter(str.islower, scan.pieces[1::2]))
     line_starts, headings = _heading_lines(text)
     for run, opens, before, after, run_start, run_end, last in _runs(scan, limit):
         if headings[bisect.bisect_right(line_starts, run_start) - 1]:

@@ -10,11 +10,13 @@ typed word's length and first letter, never the articles."""
 
 import difflib
 import itertools
+import re
 from collections import Counter
 
 from django.db import connection, transaction
 from django.db.models import F
 
+from ..invisible import INVISIBLE_CHARACTERS
 from ..models import ActorAlias, ArchiveWord, Article, LocationAlias, normalize_name
 from .query import MAX_WORD_LENGTH, STOPWORDS, TOKEN
 
@@ -24,10 +26,21 @@ MAX_OFFERED = 3
 MAX_CANDIDATES = 20_000  # words of one length band and first letter read at most
 
 
+# Where the words linking splits a text into (runs of \w, each lowered: see
+# articles.linking.Scan) are not the tokens of the text lowered: "_" is no token
+# character, İ and Σ lower differently alone and in a text, and linking removes
+# the invisible characters.  (No other character does: checked over all of Unicode.)
+_NOT_AS_LINKED = re.compile(f"[_\u0130\u03a3{INVISIBLE_CHARACTERS}]")
+
+
 def words_of(text):
     """The distinct vocabulary words of ``text`` (a lede and body, see
     :func:`article_words`)."""
-    tokens = set(TOKEN.findall(text.lower())) - STOPWORDS
+    return _vocabulary_words(TOKEN.findall(text.lower()))
+
+
+def _vocabulary_words(tokens):
+    tokens = set(tokens) - STOPWORDS
     return {
         token
         for token in tokens
@@ -35,11 +48,17 @@ def words_of(text):
     }
 
 
-def article_words(lede, body):
+def article_words(lede, body, linked=None):
     """The vocabulary words of an article's lede and body, separated by
     spaces: one string, not a set of hundreds, while it waits in an import's
-    queue (sets added 100 MB to the peak of `benchmark import --count 10000`)."""
-    return " ".join(words_of(_article_text(lede, body)))
+    queue (sets added 100 MB to the peak of `benchmark import --count 10000`).
+    ``linked``: the lowercase words linking split the lede and body into
+    (:attr:`~articles.linking.Scan.folded`), used where they are the same
+    tokens (the import's workers then split the text once, not twice)."""
+    text = _article_text(lede, body)
+    if linked is not None and not _NOT_AS_LINKED.search(text):
+        return " ".join(_vocabulary_words(linked))
+    return " ".join(words_of(text))
 
 
 def _article_text(lede, body):
