@@ -27,6 +27,14 @@ def found_set(client, **params):
     return {article.slug for article in response.context["page"].items}
 
 
+def import_texts(folder, texts):
+    """Import ``texts`` ({file name: title, blank line, body}) from ``folder``,
+    through the import, which keeps the vocabulary."""
+    for name, text in texts.items():
+        (folder / name).write_text(text)
+    import_paths([folder])
+
+
 def add_articles(*texts, language="en"):
     """An article per (title, body); their slugs."""
     source, _ = Source.objects.get_or_create(name="Test desk", slug="test-desk")
@@ -208,9 +216,7 @@ def kharkiv_reports(tmp_path, gazetteer):
         "night.txt": "Нічна атака\n\nОбстріли Харкова тривали всю ніч, повідомила міська рада.",
         "morning.txt": "Ранок у місті\n\nХарків прокинувся від сирен, вибухи чули всі райони.",
     }
-    for name, text in reports.items():
-        (tmp_path / name).write_text(text)
-    import_paths([tmp_path])
+    import_texts(tmp_path, reports)
     return {name: Article.objects.get(title=text.split("\n")[0]) for name, text in reports.items()}
 
 
@@ -276,9 +282,7 @@ def bakhmut(tmp_path, gazetteer):
         "three.txt": "Supply lines\n\nRoads into Bakhmut were cut by drone attacks on convoys.",
         "four.txt": "Logistics\n\nThe logistics of the reinforcements were strained all week.",
     }
-    for name, text in reports.items():
-        (tmp_path / name).write_text(text)
-    import_paths([tmp_path])
+    import_texts(tmp_path, reports)
 
 
 def offers(client, **params):
@@ -326,9 +330,7 @@ def test_the_import_counts_the_words_of_unusual_characters_as_relink_does(tmp_pa
         "three.txt": "Greek shipping\n\nThe ΟΔΟΣ’Α terminal and ΛΙΜΑΝΙ moved grain to Odesa.",
         "four.txt": "Plain text\n\nThe convoy reached Zaporizhzhia after the bridge was repaired.",
     }
-    for name, text in texts.items():
-        (tmp_path / name).write_text(text)
-    import_paths([tmp_path])
+    import_texts(tmp_path, texts)
     imported = dict(ArchiveWord.objects.values_list("word", "articles"))
     call_command("relink_articles", stdout=io.StringIO())
     assert dict(ArchiveWord.objects.values_list("word", "articles")) == imported
