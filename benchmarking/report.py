@@ -135,6 +135,16 @@ def targets(figures):
             {"target": target, "set_for": where, "mix": mix, "measured": measured, "verdict": ok}
         )
 
+    def add_worst_p95(timings, what, limit_ms, mix):
+        worst = max(timings, key=lambda t: t["page"]["p95_ms"])
+        add(
+            f"{what} p95 < {limit_ms} ms",
+            set_for,
+            mix,
+            _worst(worst, "page", "p95_ms"),
+            at_size(worst["page"]["p95_ms"] < limit_ms),
+        )
+
     for mix in MIXES:
         searches = _timings(figures, "search", mix)
         if not searches:
@@ -148,36 +158,15 @@ def targets(figures):
                 f"{median:,.1f} ms (median of the queries' medians)",
                 at_size(median < median_ms),
             )
-        worst = max(searches, key=lambda t: t["page"]["p95_ms"])
-        add(
-            f"every query's p95 < {p95_ms} ms",
-            set_for,
-            mix,
-            _worst(worst, "page", "p95_ms"),
-            at_size(worst["page"]["p95_ms"] < p95_ms),
-        )
+        add_worst_p95(searches, "every query's", p95_ms, mix)
     if database == "postgresql":
         pages = _timings(figures, "entity", "tuned")
         if pages:
-            worst = max(pages, key=lambda t: t["page"]["p95_ms"])
-            add(
-                f"entity and article pages p95 < {ENTITY_PAGE_P95_MS} ms",
-                set_for,
-                None,
-                _worst(worst, "page", "p95_ms"),
-                at_size(worst["page"]["p95_ms"] < ENTITY_PAGE_P95_MS),
-            )
+            add_worst_p95(pages, "entity and article pages", ENTITY_PAGE_P95_MS, None)
         for mix in MIXES:
             charts = _timings(figures, "chart", mix)
             if charts:
-                worst = max(charts, key=lambda t: t["page"]["p95_ms"])
-                add(
-                    f"month charts p95 < {MONTH_CHART_P95_MS} ms",
-                    set_for,
-                    mix,
-                    _worst(worst, "page", "p95_ms"),
-                    at_size(worst["page"]["p95_ms"] < MONTH_CHART_P95_MS),
-                )
+                add_worst_p95(charts, "month charts", MONTH_CHART_P95_MS, mix)
     for mix in MIXES:
         pages = [t for t in figures["timings"] if t.get("mix", "tuned") == mix and t["own"]]
         if pages:
