@@ -23,6 +23,7 @@ with a :class:`SearchEngine` subclass and one line there.
 from contextlib import nullcontext
 
 from django.db import transaction
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Expression, Q
 
 from ..models import Article
@@ -158,6 +159,12 @@ class SearchIndex:
         """After ``migrate``: put back what a migration may have dropped of
         the index.  True when something was."""
         return False
+
+    def migrated(self, name):
+        """Whether this app's migration ``name`` is applied: what of the
+        index :meth:`repair` may put back depends on it."""
+        recorder = MigrationRecorder(self.connection)
+        return recorder.migration_qs.filter(app="articles", name=name).exists()
 
 
 class QueryCompiler:

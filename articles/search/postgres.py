@@ -248,6 +248,15 @@ SCHEMA_OBJECTS = {
 }
 
 
+def expected_search_index(cursor):
+    """The statement of the search index this database should have: RUM
+    where the ``rum`` extension is in it and ``ARCHIVE_SEARCH_INDEX`` allows
+    it (migration 0019's choice), GIN elsewhere."""
+    cursor.execute(RUM_INSTALLED)
+    rum = cursor.fetchone()[0] and settings.ARCHIVE_SEARCH_INDEX == "rum"
+    return RUM_SEARCH_VECTOR_INDEX if rum else SEARCH_VECTOR_INDEX
+
+
 _INDEX_METHOD = "_articles_search_index_method"
 _RUM_MIGRATION = "0019_rum_search_index"
 
@@ -615,13 +624,14 @@ class PostgresIndex(SearchIndex):
         With ``may_rebuild``, the search index is set aside once the archive
         has doubled (see :class:`SearchIndexSetAside`)."""
         self.restore_search_index()
+        threshold = None
         with self.connection.cursor() as cursor:
             cursor.execute("SET gin_pending_list_limit = '16MB'")
             cursor.execute("SET work_mem = '64MB'")
-            cursor.execute("SELECT count(*) FROM articles_article")
-            (existing,) = cursor.fetchone()
-        may_rebuild = may_rebuild and not self.connection.in_atomic_block
-        bulk = SearchIndexSetAside(self, max(REBUILD_FROM, existing) if may_rebuild else None)
+            if may_rebuild and not self.connection.in_atomic_block:
+                cursor.execute("SELECT count(*) FROM articles_article")
+                threshold = max(REBUILD_FROM, cursor.fetchone()[0])
+        bulk = SearchIndexSetAside(self, threshold)
         try:
             yield bulk
         finally:
@@ -637,18 +647,16 @@ class PostgresIndex(SearchIndex):
 
     def restore_search_index(self):
         """Build the search index where it is missing (set aside by a bulk
-        write, or by one that was interrupted): RUM where the ``rum``
-        extension is in the database and ``ARCHIVE_SEARCH_INDEX`` allows it,
-        as migration 0019 chose, GIN elsewhere.  True when it was built."""
+        write, or by one that was interrupted), as :func:`expected_search_index`
+        says.  True when it was built."""
         with self.connection.cursor() as cursor:
             cursor.execute(SEARCH_INDEX_METHOD)
             if cursor.fetchone():
                 return False
-            cursor.execute(RUM_INSTALLED)
-            rum = cursor.fetchone()[0] and settings.ARCHIVE_SEARCH_INDEX == "rum"
+            statement = expected_search_index(cursor)
             with transaction.atomic(using=self.connection.alias):
                 cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-                cursor.execute(RUM_SEARCH_VECTOR_INDEX if rum else SEARCH_VECTOR_INDEX)
+                cursor.execute(statement)
         forget_search_index_method(self.connection)
         return True
 
@@ -734,13 +742,8 @@ class PostgresIndex(SearchIndex):
         method: the next search reads which.  An index that an interrupted
         import set aside is built again."""
         forget_search_index_method(self.connection)
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM django_migrations WHERE app = 'articles' AND name = %s",
-                [_RUM_MIGRATION],
-            )
-            if cursor.fetchone() is None:
-                return False  # the migrations build it
+        if not self.migrated(_RUM_MIGRATION):
+            return False  # the migrations build it
         return self.restore_search_index()
 
     @contextmanager
@@ -788,10 +791,7 @@ class PostgresSchema(SearchSchema):
     (migration 0019's choice)."""
 
     def _objects(self, cursor):
-        cursor.execute(RUM_INSTALLED)
-        if cursor.fetchone()[0] and settings.ARCHIVE_SEARCH_INDEX == "rum":
-            return {**SCHEMA_OBJECTS, SEARCH_INDEX: RUM_SEARCH_VECTOR_INDEX}
-        return SCHEMA_OBJECTS
+        return {**SCHEMA_OBJECTS, SEARCH_INDEX: expected_search_index(cursor)}
 
     def expected(self):
         """Creates each object of ``SCHEMA_OBJECTS`` under a stand-in name, in

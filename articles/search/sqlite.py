@@ -200,17 +200,9 @@ class SQLiteIndex(SearchIndex):
                 cursor.execute(f"CREATE TRIGGER {name} {TRIGGERS[name]}")
             if missing:
                 cursor.execute(REBUILD)
-                cursor.execute(
-                    "SELECT 1 FROM django_migrations WHERE app = 'articles' AND name = %s",
-                    [_MATCH_COLUMNS_MIGRATION],
-                )
-                if cursor.fetchone():
+                if self.migrated(_MATCH_COLUMNS_MIGRATION):
                     cursor.execute(CREATE_MATCH_COLUMNS_INDEX)
-                cursor.execute(
-                    "SELECT 1 FROM django_migrations WHERE app = 'articles' AND name = %s",
-                    [_NEWEST_MIGRATION],
-                )
-                if cursor.fetchone():
+                if self.migrated(_NEWEST_MIGRATION):
                     cursor.execute(CREATE_NEWEST_INDEX)
         return bool(missing)
 
