@@ -3,6 +3,7 @@ judged sets measure (``manage.py evaluate_search``), each in its smallest form."
 
 import datetime
 import itertools
+import json
 
 import pytest
 
@@ -62,3 +63,63 @@ def test_a_three_line_readout_does_not_outrank_a_long_analysis(client, archive):
     archive("readout", "Minister Kirvan receives a delegation", _words(30, "Kirvan", 1))
     archive("analysis", "What the new minister wants", _words(900, "Kirvan", 8))
     assert ranked(client, "Kirvan") == ["analysis", "readout"]
+
+
+def test_a_word_as_written_outranks_a_longer_word_of_its_stem(client, archive):
+    # Both stemmers cut "patriotic" to "patriot": the adjective in the headline
+    # and eight times in the text outranked the system named twice.
+    archive("adjective", "Patriotic songs at the front", _words(300, "patriotic", 8))
+    archive("system", "Convoys on the river road", _words(300, "Patriots", 2))
+    assert ranked(client, "Patriot") == ["system", "adjective"]
+    assert ranked(client, "patriots") == ["system", "adjective"]
+    # The export and the API list the results in the page's order.
+    lines = client.get("/search/export.jsonl", {"q": "Patriot"}).getvalue().decode().splitlines()
+    assert [json.loads(line)["slug"] for line in lines if '"slug"' in line] == [
+        "system",
+        "adjective",
+    ]
+    listed = client.get("/api/articles/", {"q": "Patriot"}).json()["results"]
+    assert [article["slug"] for article in listed] == ["system", "adjective"]
+
+
+def test_only_the_best_two_pages_are_rescored_and_every_match_is_on_one_page(client, archive):
+    for n in range(25):
+        archive(f"adjective-{n}", "Patriotic songs at the front", _words(300 + n, "patriotic", 8))
+    for n in range(20):
+        archive(f"system-{n}", "Convoys on the river road", _words(300 + n, "Patriot", 1 + n % 3))
+    pages = [
+        [
+            item.slug
+            for item in client.get("/search/", {"q": "Patriot", "page": n}).context["page"].items
+        ]
+        for n in (1, 2, 3)
+    ]
+    shown = [slug for page in pages for slug in page]
+    assert sorted(shown) == sorted(
+        [f"adjective-{n}" for n in range(25)] + [f"system-{n}" for n in range(20)]
+    )
+    # The best 40 as ranked are the 25 adjectives and 15 systems: the systems
+    # come first; the five systems ranked below them stay on the last page.
+    assert all(slug.startswith("system") for slug in pages[0][:15])
+    assert all(slug.startswith("adjective") for slug in pages[0][15:] + pages[1])
+    assert all(slug.startswith("system") for slug in pages[2])
+
+
+@pytest.mark.parametrize(
+    "typed, written, other",
+    [
+        ("patriot", ["patriot", "Patriots", "patriot's"], ["patriotic", "patriotism"]),
+        ("strikes", ["strike", "striking", "struck by strikes"], ["striker"]),
+        ("attack", ["attacked", "attacking", "ATTACKS"], ["attackers"]),
+        ("supply", ["supplies", "supplied"], ["supplier"]),
+        ('"air defence"', ["air defences", "Air  Defence"], ["air defensive", "airdefence"]),
+    ],
+)
+def test_forms_as_written_are_inflections_never_other_words_of_the_stem(typed, written, other):
+    from articles.search.query import parse_query
+    from articles.search.rescore import WrittenForms
+
+    (group,) = parse_query(typed).groups
+    forms = WrittenForms(group[0].node)
+    assert all(forms.found_in(f"The {text}.") for text in written)
+    assert not any(forms.found_in(f"The {text}.") for text in other)

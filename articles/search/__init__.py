@@ -21,6 +21,7 @@ parameters never raise: each is left out and described in ``errors``; the
 rest of the search still runs.
 """
 
+import math
 from collections import Counter
 from functools import cache, cached_property
 from urllib.parse import quote_plus, urlencode
@@ -28,7 +29,7 @@ from urllib.parse import quote_plus, urlencode
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections, router
-from django.db.models import F, Prefetch
+from django.db.models import Case, F, Prefetch, Value, When
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.module_loading import import_string
@@ -52,6 +53,7 @@ from .facets import FACET_BASES, compute_facets
 from .forms import expand_word_forms
 from .highlight import has_mark, marked_html
 from .query import parse_query
+from .rescore import RESCORE_WINDOW, rescored
 from .vocabulary import closest_spellings
 
 SORTS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
@@ -60,6 +62,7 @@ PLAIN_SNIPPET_WORDS = 45
 NEWEST = [F("published").desc(nulls_last=True), "-created", "-pk"]
 OLDEST = [F("published").asc(nulls_last=True), "created", "pk"]
 ROW_FIELDS = ("pk", "published", "source_id", "language")
+TEXT_FIELDS = ("pk", "title", "lede", "body")
 FEW_RESULTS = 3  # fewer matches than this and the page offers other spellings
 MAX_UNITS_CORRECTED = 4
 MAX_SPELLING_OFFERS = 3
@@ -145,7 +148,25 @@ class SearchResults:
             self.errors.append(problem)
         self.matched = self.compiler.filter(published, self.parsed)
         self._rows = {}  # see rows()
-        self.queryset = self.filterset.filter_queryset(self.matched).order_by(*self._ordering())
+        self.filtered = self.filterset.filter_queryset(self.matched)
+
+    @cached_property
+    def queryset(self):
+        """Every result in the page's order: by relevance, the best
+        ``RESCORE_WINDOW`` rescored as the page rescores them (see
+        ``rescore``), so that exports and the API list what the page lists."""
+        ordered = self.filtered.order_by(*self._ordering())
+        if self.sort != "relevance":
+            return ordered
+        best = list(ordered.values_list("pk", flat=True)[:RESCORE_WINDOW])
+        rescored_best = self._written_first(best)
+        if rescored_best == best:
+            return ordered
+        position = Case(
+            *(When(pk=pk, then=Value(n)) for n, pk in enumerate(rescored_best)),
+            default=Value(len(rescored_best)),
+        )
+        return ordered.order_by(position, *self._ordering())
 
     def _ordering(self):
         if self.sort == "oldest":
@@ -217,7 +238,7 @@ class SearchResults:
         if self.has_every_row:
             return len(self.rows())
         with self.compiler.counting_matches(self.parsed):
-            return self.queryset.order_by()[: settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1].count()
+            return self.filtered.order_by()[: settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1].count()
 
     @property
     def count_is_capped(self):
@@ -267,7 +288,7 @@ class SearchResults:
         if self.has_every_row:
             return months_of(published for _, published, _, _ in self.rows())
         with self.compiler.counting_matches(self.parsed):
-            return self.queryset.counts_by_month()
+            return self.filtered.counts_by_month()
 
     def ranked_ids(self, limit):
         """The ids of the first ``limit`` results in the pages' order, by
@@ -276,8 +297,22 @@ class SearchResults:
         ids = [row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_WINDOW]]
         if self.sort != "relevance":
             return ids[:limit]
-        ranked = self.compiler.for_ranking(Article.objects.filter(pk__in=IdList(ids)), self.parsed)
-        return list(ranked.order_by(*self._ordering()).values_list("pk", flat=True)[:limit])
+        ranked = self.compiler.rank_window(ids, self.parsed)
+        if ranked is None:
+            matches = Article.objects.filter(pk__in=IdList(ids))
+            ranked = self.compiler.for_ranking(matches, self.parsed).order_by(*self._ordering())
+            ranked = list(ranked.values_list("pk", flat=True))
+        return self._written_first(ranked)[:limit]
+
+    def _written_first(self, ranked):
+        """``ranked`` with its best ``RESCORE_WINDOW`` rescored (see
+        ``rescore``): those holding the query's words as written first."""
+        best = ranked[:RESCORE_WINDOW]
+        if not any(unit.kind != "prefix" for unit in self.parsed.units):
+            return ranked
+        texts = Article.objects.filter(pk__in=IdList(best)).values_list(*TEXT_FIELDS)
+        written = {pk: "\n".join(parts) for pk, *parts in texts}
+        return rescored(best, written, self.parsed) + ranked[RESCORE_WINDOW:]
 
     def _kept_months(self):
         """The months from the kept month counts, when they answer this
@@ -315,11 +350,18 @@ class SearchResults:
         ids = [row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_WINDOW]]
         shown = Article.objects.select_related("source").prefetch_related(*mention_prefetches())
         ranked = self.compiler.rank_window(ids, self.parsed) if self.sort == "relevance" else None
+        size = settings.ARCHIVE_PAGE_SIZE
+        last_page = max(1, math.ceil(len(ids) / size))
+        rescoring = min(self.requested_page, last_page) * size <= RESCORE_WINDOW
         if ranked is not None:
+            ranked = self._written_first(ranked) if rescoring else ranked
             articles, pageable = InIdOrder(shown, ranked, None, len(ranked)), len(ranked)
         elif self.sort == "relevance":
             articles = self.compiler.for_ranking(shown.filter(pk__in=IdList(ids)), self.parsed)
             articles, pageable = articles.order_by(*self._ordering()), len(ids)
+            if rescoring:  # the best rescored, the rest as ranked
+                best = articles.values_list("pk", flat=True)[:RESCORE_WINDOW]
+                articles = InIdOrder(shown, self._written_first(list(best)), articles, pageable)
         else:
             rest = self.queryset.select_related("source").prefetch_related(*mention_prefetches())
             articles, pageable = InIdOrder(shown, ids, rest, self.shown_count), self.shown_count
