@@ -53,7 +53,9 @@ how relevant each is to the queries of ``TRAP_QUERIES`` (``judgements``):
   headline, and in long analyses of him;
 * a word, Kordan (an air-defence system), and a longer word it is a prefix
   of, Kordanic (the adjective of an unrelated coast), which the English
-  stemmers cut to the same stem.
+  stemmers cut to the same stem;
+* two words typed together, Drewna bridgehead: side by side in the reports
+  about it, far apart (and each more often) in articles that name both.
 
 Every record carries ``"generated": true`` and every source's name ends with
 " (generated)".  Article ``n`` of seed ``s`` depends only on ``(s, n)``: the
@@ -224,10 +226,11 @@ TRAP_QUERIES = {
     "aliases": {"Harkan": {"subject": 3, "aside": 1}, "Harkan Group": {"subject": 3, "aside": 1}},
     "readout": {"Kirvan": {"analysis": 3, "readout": 1}},
     "prefix": {"Kordan": {"system": 3, "adjective": 0}},
+    "proximity": {"Drewna bridgehead": {"together": 3, "apart": 1}},
 }
 # How often each role is drawn (1 unless said): a place's usual name is named
 # in passing far more often than its rare spellings, as Kyiv is.
-ROLE_WEIGHTS = {"passing": 3}
+ROLE_WEIGHTS = {"passing": 3, "apart": 2}
 RARE_PLACE_FORMS = ["Vorskovka", "Vorskivca", "Ворсківка"]
 READOUT_HEADLINES = [
     "Readout: Kirvan meets the {body} delegation",
@@ -256,6 +259,13 @@ def _tail_words(count, seed=20220224):
             seen.add(word)
             words.append(word)
     return words
+
+
+def _insert(rng, paragraphs, name, index):
+    """``name`` put between two words of paragraph ``index``."""
+    words = paragraphs[index].split(" ")
+    words.insert(rng.randint(1, len(words) - 1), name)
+    paragraphs[index] = " ".join(words)
 
 
 class SourceHabits:
@@ -617,15 +627,21 @@ class CorpusGenerator:
             body = paragraphs(rng.randint(10, 18))
             names = ["Ostap Kirvan"] + ["Kirvan"] * rng.randint(5, 9)
             trap_mentions[("actor", "ostap-kirvan")] = len(names)
-        else:
+        elif trap == "prefix":
             body = paragraphs(rng.randint(6, 12))
             word = "Kordan" if role == "system" else "Kordanic"
             names = [word] * rng.randint(4, 8)
+        elif role == "together":
+            body = paragraphs(rng.randint(8, 14))
+            names = ["Drewna bridgehead"] * rng.randint(3, 5)
+        else:
+            body = paragraphs(rng.randint(8, 14))
+            names = []
+            for _ in range(rng.randint(5, 8)):  # each word in paragraphs of its own
+                for word, parity in (("Drewna", 0), ("bridgehead", 1)):
+                    _insert(rng, body, word, rng.randrange(parity, len(body), 2))
         for name in names:
-            index = rng.randrange(len(body))
-            words = body[index].split(" ")
-            words.insert(rng.randint(1, len(words) - 1), name)
-            body[index] = " ".join(words)
+            _insert(rng, body, name, rng.randrange(len(body)))
         source, domain = SOURCES[self._pick(rng, range(len(SOURCES)), self.source_weights)[0]]
         day = START + datetime.timedelta(days=rng.randrange(DAYS))
         record = {

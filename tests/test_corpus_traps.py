@@ -84,3 +84,12 @@ def test_articles_that_are_no_traps_are_the_same_as_without_traps(generator):
     for n in range(300):
         if generator.trap_role(n) is None and generator.trap_role(n - 1) is None:
             assert generator.article(n) == plain.article(n)
+
+
+def test_drewna_bridgehead_is_side_by_side_only_in_the_reports_about_it(traps):
+    together = re.compile(r"Drewna\W+bridgehead|bridgehead\W+Drewna")
+    for record in traps[("proximity", "together")]:
+        assert len(together.findall(record["body"])) >= 3
+    for record in traps[("proximity", "apart")]:
+        assert not together.search(record["body"])
+        assert _count("Drewna", record) >= 5 and _count("bridgehead", record) >= 5

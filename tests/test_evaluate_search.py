@@ -168,6 +168,7 @@ def test_the_generated_judgements_run_on_the_generated_corpus(gazetteer):
         "Harkan Group",
         "Kirvan",
         "Kordan",
+        "Drewna bridgehead",
     ]
     assert report["articles"] == GENERATED_COUNT
     for row in [*report["queries"], report["mean"]]:

@@ -82,6 +82,14 @@ def test_a_word_as_written_outranks_a_longer_word_of_its_stem(client, archive):
     assert [article["slug"] for article in listed] == ["system", "adjective"]
 
 
+def test_words_typed_together_outrank_the_same_words_apart(client, archive):
+    apart = _words(300, "Drewna", 6).replace("engineers", "bridgehead engineers")
+    assert "Drewna bridgehead" not in apart and apart.count("bridgehead") > 6
+    archive("apart", "Convoys on the river road", apart)
+    archive("together", "Convoys on the bridge road", _words(300, "Drewna bridgehead", 3))
+    assert ranked(client, "Drewna bridgehead") == ["together", "apart"]
+
+
 def test_only_the_best_two_pages_are_rescored_and_every_match_is_on_one_page(client, archive):
     for n in range(25):
         archive(f"adjective-{n}", "Patriotic songs at the front", _words(300 + n, "patriotic", 8))
