@@ -312,7 +312,8 @@ class SearchResults:
             return ranked
         texts = Article.objects.filter(pk__in=IdList(best)).values_list(*TEXT_FIELDS)
         written = {pk: "\n".join(parts) for pk, *parts in texts}
-        return rescored(best, written, self.parsed) + ranked[RESCORE_WINDOW:]
+        nearness = not self.compiler.ranks_nearness
+        return rescored(best, written, self.parsed, nearness=nearness) + ranked[RESCORE_WINDOW:]
 
     def _kept_months(self):
         """The months from the kept month counts, when they answer this

@@ -172,6 +172,10 @@ class QueryCompiler:
     :class:`articles.search.query.ParsedQuery`; the engine compiles its
     nodes into its own syntax, quoted, never the user's text."""
 
+    # Whether ``rank_order`` counts the query's words nearer each other as a
+    # better match; if not, the search's rescoring does (see ``rescore``).
+    ranks_nearness = False
+
     def __init__(self, connection):
         self.connection = connection
 

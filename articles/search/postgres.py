@@ -438,6 +438,8 @@ class ArticleSQL(OnArticleTable):
 
 
 class PostgresQueryCompiler(QueryCompiler):
+    ranks_nearness = True  # ts_rank_cd: cover density
+
     def counting_matches(self, parsed):
         """Plans for a statement that counts matches (the capped count, the
         month counts): through the GIN index.  When most articles match,

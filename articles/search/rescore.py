@@ -21,6 +21,16 @@ import re
 from .query import Phrase, Word, _options, any_of
 
 RESCORE_WINDOW = 40  # two pages of 20: reading their texts costs about 2 ms
+# Words typed together and found near each other (up to two words between,
+# "nuclear power plant" for nuclear plant) count as if this many times higher
+# up: SQLite's bm25 ranks no nearness, PostgreSQL's cover density does (see
+# QueryCompiler.ranks_nearness).  nDCG@10 of "Drewna bridgehead" in
+# fixtures/judgements/generated.yaml on SQLite (manage.py evaluate_search):
+# none 0.739, 2 0.781, 3 0.834, 5 0.869, 10 1.000.  The trap is adversarial
+# (the articles naming the words apart name each twice as often), and on real
+# articles a boost of 10 lifted one near mention from 40th place to 4th.
+NEARNESS_BOOST = 3
+NEARNESS_SLOP = 2
 INFLECTIONS = ("s", "es", "'s", "’s", "ed", "d", "ing")
 
 
@@ -81,8 +91,9 @@ class _Leaf:
     scan of the whole text, or lower-casing it first, took three to six times
     as long ("forces", the best 100 of 2,000 generated articles)."""
 
-    def __init__(self, words):
-        """``words``: the forms of each word in turn."""
+    def __init__(self, words, slop=0):
+        """``words``: the forms of each word in turn, ``slop`` other words
+        allowed between each two."""
         common = os.path.commonprefix(sorted(words[0]))
         if len(common) >= 4:  # the first letter's case is left to the match
             self.skipped, cases = 1, {common[1:], common[1:].upper()}
@@ -90,7 +101,8 @@ class _Leaf:
             self.skipped, cases = 0, {common, common.capitalize(), common.upper()}
         self.starts = [re.compile(re.escape(case)) for case in cases]
         parts = ["(?:" + "|".join(map(re.escape, sorted(forms))) + ")" for forms in words]
-        self.whole = re.compile(r"\W+".join(parts) + r"(?!\w)", re.IGNORECASE)
+        between = r"\W+" + (rf"(?:\w+\W+){{0,{slop}}}" if slop else "")
+        self.whole = re.compile(between.join(parts) + r"(?!\w)", re.IGNORECASE)
 
     def found_in(self, text):
         for start in self.starts:
@@ -105,11 +117,12 @@ class _Leaf:
         return False
 
 
-def rescored(ranked, texts, parsed):
+def rescored(ranked, texts, parsed, *, nearness=True):
     """``ranked`` (ids, best first) with those whose text (``texts``: {id:
-    text}) holds more of ``parsed``'s groups in a form as written first, then
-    those holding its words side by side as typed, in ``ranked`` order within
-    each tier."""
+    text}) holds more of ``parsed``'s groups in a form as written first, in
+    ``ranked`` order within each tier; with ``nearness``, an article holding
+    bare typed words near each other as typed ranks as if ``NEARNESS_BOOST``
+    times higher up."""
     groups = [
         WrittenForms(_any_of_units(group))
         for group in parsed.groups
@@ -117,28 +130,27 @@ def rescored(ranked, texts, parsed):
     ]
     if not groups:
         return list(ranked)
-    together = _typed_together(parsed)
+    together = _typed_together(parsed) if nearness else None
 
-    def tier(pk):
+    def place(position, pk):
         text = texts.get(pk, "")
         written = sum(group.found_in(text) for group in groups)
-        return -written, not (together and together.found_in(text))
+        near = together is not None and together.found_in(text)
+        return -written, position / NEARNESS_BOOST if near else position
 
-    tiers = {pk: tier(pk) for pk in ranked}
-    return sorted(ranked, key=tiers.__getitem__)
+    places = {pk: place(position, pk) for position, pk in enumerate(ranked, 1)}
+    return sorted(ranked, key=places.__getitem__)
 
 
 def _typed_together(parsed):
-    """The query's words as one phrase, when it is two words or more typed
-    bare (no quotes, OR or prefix): an article holding them side by side is
-    about what they say together, as a phrase query rescores in Elasticsearch's
-    own example.  PostgreSQL's ranking counts the words' nearness already
-    (cover density); SQLite's bm25 does not ("Drewna bridgehead" of
-    fixtures/judgements/generated.yaml, nDCG@10 on SQLite 0.739 -> 1.000)."""
+    """The query's words as one phrase with up to ``NEARNESS_SLOP`` other
+    words between each two, when it is two words or more typed bare (no
+    quotes, OR or prefix): what a phrase query with slop rescores in
+    Elasticsearch's own example."""
     units = parsed.units
     if len(units) < 2 or len(parsed.groups) != len(units) or any(u.kind != "word" for u in units):
         return None
-    return _Leaf([inflections(token) for unit in units for token in unit.tokens])
+    return _Leaf([inflections(token) for unit in units for token in unit.tokens], NEARNESS_SLOP)
 
 
 def _any_of_units(group):
