@@ -229,7 +229,7 @@ def count_statements(articles, *, seed=1, sample_seed=SAMPLE_SEED, log=print):
         for kind, mix, name, url, params in jobs(corpus_seed=seed, sample_seed=sample_seed):
             matched = None
             if params is not None:
-                matched = search_articles(params).queryset.order_by().count()
+                matched = search_articles(params).filtered.count()
             statements = len(record(client, url))
             counted.append({"name": name, "kind": kind, "mix": mix, "url": url})
             counted[-1].update(statements=statements, matched=matched)
@@ -284,7 +284,7 @@ def run(*, rounds=20, warmup=2, tantivy=None, with_plans=True, progress=None, **
         statements = record(client, url)
         timing.statements = len(statements)
         if params is not None:
-            timing.matched = search_articles(params).queryset.order_by().count()
+            timing.matched = search_articles(params).filtered.count()
         if kind in ("chart", "entity") and with_plans:
             timing.plans = explain(statements)
         results = search_articles(params) if kind in ("search", "expansion") else None

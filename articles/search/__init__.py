@@ -3,7 +3,8 @@
 ::
 
     results = search_articles(request.GET)
-    results.queryset  # every matching published Article in the requested order, unsliced
+    results.queryset  # every matching published Article in the page's order, unsliced
+    results.filtered  # the same matches unordered, for counting
     results.errors    # what was wrong with the parameters, in words (the page answers 400)
     results.parsed    # how the query was read (terms, phrases, exclusions, expansions)
     results.page      # the requested page: headlines and snippets highlighted, main actors
