@@ -204,7 +204,9 @@ class IdList(models.Expression):
         self.ids = [int(pk) for pk in ids]
 
     def as_sql(self, compiler, connection):
-        return "SELECT unnest(%s::bigint[])", [self.ids]
+        # An array literal: psycopg adapting a list looks at every element
+        # (7 ms of a search page of "forces" at 2,000 generated articles).
+        return "SELECT unnest(%s::bigint[])", ["{" + ",".join(map(str, self.ids)) + "}"]
 
     def as_sqlite(self, compiler, connection):
         return "SELECT value FROM json_each(%s)", [json.dumps(self.ids)]
