@@ -137,6 +137,19 @@ def test_the_page_says_which_spellings_were_also_searched(client, spellings):
     assert "also searched the forms" not in exact
 
 
+def test_a_hyphenated_word_finds_it_written_as_one(client):
+    closed, hyphenated, _ = add_articles(
+        ("Summer plans", "The counteroffensive began in the south."),
+        ("Autumn plans", "The counter-offensive stalled in the mud."),
+        ("Shop talk", "A counter at the shop and an offensive remark."),
+    )
+    assert found_set(client, q="counter-offensive") == {closed, hyphenated}
+    assert found_set(client, q='"counter-offensive"') == {closed, hyphenated}
+    assert found_set(client, q="counter-offensive", exact=1) == {hyphenated}
+    page = client.get("/search/", {"q": "counter-offensive"}).content.decode()
+    assert "“counter-offensive” also searched the forms counteroffensive" in page
+
+
 def test_programme_finds_program_but_a_program_stays_a_program(client, spellings):
     assert found_set(client, q="programme") == {spellings["program"]}
     program = search_articles({"q": "program"}).parsed

@@ -35,6 +35,7 @@ MIN_CYRILLIC_LENGTH = 3  # shorter words are mostly particles with huge lexemes
 CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
 ONLY_UKRAINIAN = re.compile("[іїєґ]")
 ONLY_RUSSIAN = re.compile("[ыэёъ]")
+HYPHENATED = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)+")
 
 # American spellings that are also British words of another meaning (a
 # computer program, a draft treaty, a disk drive): a British reader who types
@@ -106,15 +107,31 @@ def expand_word_forms(parsed):
     (see :func:`_absent_from_archive`)."""
     units = [unit for unit in parsed.units + parsed.excluded if unit.kind != "prefix"]
     forms_by_unit = [[word_forms(token) for token in unit.tokens] for unit in units]
+    closed = [closed_compound(unit) for unit in units]
     absent = _absent_from_archive(
         {form for forms in forms_by_unit for each in forms for form in each[1:]}
+        | set(filter(None, closed))
     )
-    for unit, forms in zip(units, forms_by_unit, strict=True):
+    for unit, forms, compound in zip(units, forms_by_unit, closed, strict=True):
         forms = [[each[0], *(form for form in each[1:] if form not in absent)] for each in forms]
-        if all(len(each) == 1 for each in forms):
+        compound = compound if compound and compound not in absent else None
+        if all(len(each) == 1 for each in forms) and not compound:
             continue
         unit.forms = _nodes(unit.tokens, forms)
         unit.form_labels = [form for each in forms for form in each[1:]]
+        if compound:
+            unit.forms.append(Word(compound))
+            unit.form_labels.append(compound)
+
+
+def closed_compound(unit):
+    """A hyphenated word written as one ("counter-offensive" ->
+    counteroffensive, "co-operation" -> cooperation), as British and
+    American writers split on it; None for anything else.  Searched only
+    where some article holds it (the vocabulary, see _absent_from_archive)."""
+    if HYPHENATED.fullmatch(unit.typed):
+        return "".join(unit.tokens)
+    return None
 
 
 def _absent_from_archive(forms):
