@@ -168,9 +168,10 @@ class ParsedQuery:
         return [unit for unit in self.units + self.excluded if unit.form_labels]
 
 
-def _options(node):
+def leaves_of(node):
+    """The words and phrases of ``node``, its OR-ed alternatives flattened."""
     if isinstance(node, AnyOf):
-        return [leaf for option in node.options for leaf in _options(option)]
+        return [leaf for option in node.options for leaf in leaves_of(option)]
     return [node]
 
 
@@ -192,7 +193,7 @@ def without_longer_names(node):
     in a row ("Harkan Group" beside "Harkan"): they find no article the
     shorter one does not, and ranked they would count each mention of the
     longer name twice.  Prefixes are kept as they are."""
-    options = _options(node)
+    options = leaves_of(node)
     words = [_words_of(option) for option in options]
     kept = [
         option

@@ -13,12 +13,15 @@ word forms, names) or an English inflection of one (``inflections``): s, es,
 's, ed, ing, with a final e dropped, a consonant doubled or y turned to i.
 "Patriots" and "attacked" are forms of "patriot" and "attack"; "patriotic"
 and "kordanic" are not.  Prefixes are left alone: they ask for any ending.
+
+Where the engine's ranking counts no nearness (SQLite's bm25), words typed
+together and found near each other also move an article up.
 """
 
 import os
 import re
 
-from .query import Phrase, Word, _options, any_of
+from .query import Phrase, Word, any_of, leaves_of
 
 RESCORE_WINDOW = 40  # two pages of 20: reading their texts costs about 2 ms
 # Words typed together and found near each other (up to two words between,
@@ -73,7 +76,7 @@ class WrittenForms:
 
     def __init__(self, node):
         words, self.leaves = {}, []
-        for leaf in _options(node):
+        for leaf in leaves_of(node):
             if isinstance(leaf, Phrase) and not leaf.prefix:
                 self.leaves.append(_Leaf([inflections(word) for word in leaf.words]))
             elif isinstance(leaf, Word) and not leaf.prefix:  # one scan for forms alike
