@@ -150,6 +150,37 @@ def test_a_hyphenated_word_finds_it_written_as_one(client):
     assert "“counter-offensive” also searched the forms counteroffensive" in page
 
 
+def test_a_word_typed_as_one_finds_it_hyphenated_where_an_article_holds_that(client, tmp_path):
+    import_texts(
+        tmp_path,
+        {
+            "closed.txt": "Summer plans\n\nThe counteroffensive began in the south at dawn.",
+            "hyphenated.txt": "Autumn plans\n\nThe counter-offensive stalled in the mud again.",
+        },
+    )
+    both = set(Article.objects.values_list("slug", flat=True))
+    assert found_set(client, q="counteroffensive") == both
+    assert forms_searched(client, "counteroffensive") == (["counter-offensive"], both)
+    assert forms_searched(client, "counter-offensive") == (["counteroffensive"], both)
+    # No hyphenation that no article holds is searched or shown.
+    assert forms_searched(client, "summer")[0] == []
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("The counter-offensive and a post\u2011war plan.", {"counter-offensive", "post-war"}),
+        ("A 14-year-long state-of-the-art effort.", {"year-long", "state-of-the-art"}),
+        ("Su-34 and F-16s; a dash - here; -leading and trailing-", set()),
+    ],
+)
+def test_the_vocabulary_keeps_hyphenated_words_whole(text, words):
+    from articles.search.vocabulary import hyphenated_words, words_of
+
+    assert hyphenated_words(text) == words
+    assert words <= words_of(text)
+
+
 def test_programme_finds_program_but_a_program_stays_a_program(client, spellings):
     assert found_set(client, q="programme") == {spellings["program"]}
     program = search_articles({"q": "program"}).parsed

@@ -14,7 +14,7 @@ Cyrillic at all, so the forms are what lets one case find another."""
 import math
 import re
 from functools import cache, lru_cache
-from itertools import product
+from itertools import chain, product
 
 import pymorphy3
 from breame.data.spelling_constants import (
@@ -25,12 +25,13 @@ from django.db import router
 from django.db.models import Q, Subquery
 
 from ..models import ArchiveWord
-from .query import Phrase, Word
+from .query import Phrase, Word, node_for, tokenize
 from .vocabulary import words_of
 
 MAX_PHRASES = 64  # a phrase's forms multiply: the likeliest 8 of each of two words
 MAX_CYRILLIC_FORMS = 24  # a noun has 6 to 14 forms, a verb or adjective more
 MIN_CYRILLIC_LENGTH = 3  # shorter words are mostly particles with huge lexemes
+MIN_PART = 2  # co-operation: the shortest part of a hyphenated word searched
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
 ONLY_UKRAINIAN = re.compile("[іїєґ]")
@@ -104,53 +105,62 @@ def word_forms(word):
 def expand_word_forms(parsed):
     """Give each word and phrase of ``parsed`` (not prefixes) the nodes of its
     words' other forms, and the forms to show: those the archive's texts hold
-    (see :func:`_absent_from_archive`)."""
+    (see :func:`_archive_holds`)."""
     units = [unit for unit in parsed.units + parsed.excluded if unit.kind != "prefix"]
     forms_by_unit = [[word_forms(token) for token in unit.tokens] for unit in units]
     closed = [closed_compound(unit) for unit in units]
-    absent = _absent_from_archive(
-        {form for forms in forms_by_unit for each in forms for form in each[1:]}
-        | set(filter(None, closed))
-    )
-    for unit, forms, compound in zip(units, forms_by_unit, closed, strict=True):
+    splits = [split_compounds(unit) for unit in units]
+    others = {form for forms in forms_by_unit for each in forms for form in each[1:]}
+    held, absent = _archive_holds(others | set(filter(None, closed)) | {*chain(*splits)})
+    for unit, forms, compound, split in zip(units, forms_by_unit, closed, splits, strict=True):
         forms = [[each[0], *(form for form in each[1:] if form not in absent)] for each in forms]
-        compound = compound if compound and compound not in absent else None
-        if all(len(each) == 1 for each in forms) and not compound:
+        compounds = [compound] if compound and compound not in absent else []
+        compounds += [form for form in split if form in held]  # never a guess
+        if all(len(each) == 1 for each in forms) and not compounds:
             continue
-        unit.forms = _nodes(unit.tokens, forms)
-        unit.form_labels = [form for each in forms for form in each[1:]]
-        if compound:
-            unit.forms.append(Word(compound))
-            unit.form_labels.append(compound)
+        unit.forms = _nodes(unit.tokens, forms) + [node_for(tokenize(c)) for c in compounds]
+        unit.form_labels = [form for each in forms for form in each[1:]] + compounds
 
 
 def closed_compound(unit):
     """A hyphenated word written as one ("counter-offensive" ->
     counteroffensive, "co-operation" -> cooperation), as British and
-    American writers split on it; None for anything else.  Searched only
-    where some article holds it (the vocabulary, see _absent_from_archive)."""
+    American writers split on it; None for anything else."""
     if HYPHENATED.fullmatch(unit.typed):
         return "".join(unit.tokens)
     return None
 
 
-def _absent_from_archive(forms):
-    """The ``forms`` that the archive's vocabulary would hold and does not: no
-    article has them, and each one searched cost every match its ranking
-    (a noun's 24 Ukrainian and Russian forms made "оборони" cost 5.5 times
-    its exact=1 search, `benchmark search --articles 100000` on PostgreSQL).
-    None while the vocabulary is empty (an archive loaded without it)."""
-    held = sorted(form for form in forms if words_of(form) == {form})
-    if not held:
-        return set()
+def split_compounds(unit):
+    """A word typed as one, hyphenated at each place it could be
+    (counteroffensive -> co-unteroffensive, ..., counter-offensive, ...): the
+    vocabulary keeps hyphenated words whole, and only those it holds are
+    searched."""
+    if unit.kind != "word" or len(unit.tokens) != 1 or not unit.tokens[0].isalpha():
+        return []
+    word = unit.tokens[0]
+    return [f"{word[:cut]}-{word[cut:]}" for cut in range(MIN_PART, len(word) - MIN_PART + 1)]
+
+
+def _archive_holds(forms):
+    """``(held, absent)``: the ``forms`` the archive's vocabulary holds, and
+    those it would hold and does not (none while it is empty, an archive
+    loaded without it), in one statement.  Only the forms some article holds
+    are searched: each one cost every match its ranking (a noun's 24
+    Ukrainian and Russian forms made "оборони" cost 5.5 times its exact=1
+    search, `benchmark search --articles 100000` on PostgreSQL)."""
+    checked = {form for form in forms if form in words_of(form)}
+    if not checked:
+        return set(), set()
     words = ArchiveWord.objects.using(router.db_for_read(ArchiveWord))
-    # One statement: the forms present, and any one word if there is one.
-    present = set(
-        words.filter(Q(word__in=held) | Q(pk=Subquery(words.values("pk")[:1]))).values_list(
-            "word", flat=True
-        )
+    # The forms present, and any one word if there is one.
+    found = set(
+        words.filter(
+            Q(word__in=sorted(checked)) | Q(pk=Subquery(words.values("pk")[:1]))
+        ).values_list("word", flat=True)
     )
-    return set(held) - present if present else set()
+    held = checked & found
+    return held, (checked - held if found else set())
 
 
 def _nodes(tokens, forms):

@@ -1,11 +1,12 @@
 """The archive's vocabulary and "did you mean".
 
-``ArchiveWord`` holds every word of the archive's ledes and bodies with the
-number of articles it occurs in.  The import adds the words of the articles it
-writes (and takes an updated article's old words away); ``relink_articles``
-rebuilds it.  When a query finds little, the search page offers the closest
-spellings of its words (:func:`closest_spellings`): names of the gazetteer
-first, then the archive's words.  A request reads the words of about the
+``ArchiveWord`` holds every word of the archive's ledes and bodies, and every
+hyphenated word whole, with the number of articles it occurs in.  The import
+adds the words of the articles it writes (and takes an updated article's old
+words away); ``relink_articles`` rebuilds it.  When a query finds little, the
+search page offers the closest spellings of its words
+(:func:`closest_spellings`): names of the gazetteer first, then the archive's
+words.  A request reads the words of about the
 typed word's length and first letter, never the articles."""
 
 import difflib
@@ -24,6 +25,7 @@ MIN_WORD_LENGTH = 3  # shorter words are not offered
 CLOSENESS = 0.8  # difflib's ratio: Bakmut/Bakhmut 0.92, Pokrovks/Pokrovsk 0.88
 MAX_OFFERED = 3
 MAX_CANDIDATES = 20_000  # words of one length band and first letter read at most
+HYPHENATED_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 
 
 # Where the words linking splits a text into (runs of \w, each lowered: see
@@ -35,8 +37,36 @@ _NOT_AS_LINKED = re.compile(f"[_\u0130\u03a3{INVISIBLE_CHARACTERS}]")
 
 def words_of(text):
     """The distinct vocabulary words of ``text`` (a lede and body, see
-    :func:`article_words`)."""
-    return _vocabulary_words(TOKEN.findall(text.lower()))
+    :func:`article_words`), its hyphenated words whole among them."""
+    return _vocabulary_words(TOKEN.findall(text.lower())) | hyphenated_words(text)
+
+
+def hyphenated_words(text):
+    """The hyphenated words of ``text`` ("counter-offensive", "post-war"),
+    lower case: kept whole besides their parts, so that a word typed as one
+    finds them (``forms.split_compounds``).  A scan for hyphens, each then
+    read outwards: a pattern for the whole words scanned every letter
+    (0.84 ms against 6 µs an article of the real dev corpus)."""
+    if "\u2010" in text or "\u2011" in text:
+        text = text.replace("\u2010", "-").replace("\u2011", "-")
+    found = set()
+    last = len(text) - 1
+    at = text.find("-", 1)
+    while 0 < at < last:
+        match = None
+        if text[at - 1].isalpha() and text[at + 1].isalpha():
+            start = at - 1
+            while start and (text[start - 1].isalpha() or text[start - 1] == "-"):
+                start -= 1
+            while text[start] == "-":
+                start += 1
+            match = HYPHENATED_WORD.match(text, start)
+            if match and not (start and text[start - 1].isalnum()):
+                word = match.group().lower()
+                if len(word) <= MAX_WORD_LENGTH:
+                    found.add(word)
+        at = text.find("-", match.end() if match else at + 1)
+    return found
 
 
 def _vocabulary_words(tokens):
@@ -57,7 +87,7 @@ def article_words(lede, body, linked=None):
     tokens (the import's workers then split the text once, not twice)."""
     text = _article_text(lede, body)
     if linked is not None and not _NOT_AS_LINKED.search(text):
-        return " ".join(_vocabulary_words(linked))
+        return " ".join(_vocabulary_words(linked) | hyphenated_words(text))
     return " ".join(words_of(text))
 
 
