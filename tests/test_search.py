@@ -644,6 +644,23 @@ class TestPostgreSQLEngine:
         assert len(expected) == results.window + 1
         assert results.rows() == expected
 
+    def test_rum_reads_the_rows_of_a_rare_phrase_of_common_words_once(
+        self, corpus, settings, index_method
+    ):
+        """The planner counts a phrase's matches as its words': "text
+        routine", in one article of the 30,000 holding both words.  RUM's
+        reading of the phrase is the cost, so its rows are read once rather
+        than from the recent articles first and then again."""
+        settings.ARCHIVE_SEARCH_WINDOW = 100
+        add_filler_articles(30000)
+        article = Article.objects.create(
+            title="A text routine", body="body", published="2031-01-01", status="published"
+        )
+        results = search_articles(QueryDict(urlencode({"q": '"text routine"', "sort": "newest"})))
+        assert [row[0] for row in results.rows()] == [article.pk]
+        if index_method == "rum":
+            assert results._reading_plan.since is None
+
     def test_the_planner_knows_what_testing_a_vector_costs(self, db):
         """Migration 0009 prices ``@@`` (see MATCH_COST); undoing it restores
         PostgreSQL's own price."""
