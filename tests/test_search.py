@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection, models
 from django.http import QueryDict
 
-from articles.models import Article
+from articles.models import Alias, Article, Location, LocationAlias
 from articles.search import NEWEST, ROW_FIELDS, get_engine, search_articles
 from articles.search.postgres import search_index_method
 
@@ -141,6 +141,41 @@ def test_a_multiword_name_typed_without_quotes_is_one_name(client, corpus):
     assert [unit.typed for unit in results.parsed.units] == ["Vladimir Putin"]
     # Putin in pokrovsk_body, Путин in russian; the others do not name him in their text.
     assert found_set(client, q="Vladimir Putin") == corpus.slugs("russian", "pokrovsk_body")
+
+
+def name_with_phrase_spellings():
+    """A country whose spellings are words and phrases, and articles that
+    name it in each, or hold its words apart."""
+    uk = Location.objects.create(slug="united-kingdom", name="United Kingdom", kind="country")
+    for name, kind in [
+        ("United Kingdom", Alias.Kind.NAME),
+        ("Great Britain", Alias.Kind.SPELLING),
+        ("Britain", Alias.Kind.SPELLING),
+        ("Велика Британія", Alias.Kind.TRANSLATION),
+    ]:
+        LocationAlias.objects.create(entity=uk, name=name, kind=kind)
+    bodies = {
+        "phrase": ("Talks in the United Kingdom on northern supply routes.", "en"),
+        "word": ("Britain sent northern brigades more shells.", "en"),
+        "translation": ("Велика Британія і northern коридор.", "uk"),
+        "apart": ("The United front met the Kingdom envoy on northern routes.", "en"),
+        "without the word": ("Britain sent shells.", "en"),
+    }
+    return {
+        key: Article.objects.create(
+            title=f"Report {key}", body=body, language=language, status="published"
+        ).slug
+        for key, (body, language) in bodies.items()
+    }
+
+
+def test_a_name_typed_in_two_spellings_finds_it_in_every_spelling(client, db):
+    """ "United Kingdom Great Britain" names one country twice: an article
+    naming it in any spelling is found, with the query's other words."""
+    slugs = name_with_phrase_spellings()
+    expected = {slugs["phrase"], slugs["word"], slugs["translation"]}
+    assert found_set(client, q="United Kingdom Great Britain northern") == expected
+    assert found_set(client, q="United Kingdom northern") == expected
 
 
 def test_case_sensitive_alias_is_not_expanded_from_a_common_word(client, corpus):
@@ -526,6 +561,18 @@ class TestPostgreSQLEngine:
         else:  # read from the index or not, each article with both words is tested
             assert re.search(r"Rows Removed by (Index Recheck|Filter): 30\d\d", plan), plan
 
+    def test_rum_is_asked_for_each_phrase_of_a_name_apart(self, client, index_method):
+        """RUM reads the positions of every word of a tsquery holding a
+        phrase: a name's phrases and its words are separate questions to it,
+        OR-ed (see postgres._phrase_parts)."""
+        name_with_phrase_spellings()
+        add_filler_articles()
+        results = search_articles(QueryDict("q=United Kingdom Great Britain northern"))
+        with results.compiler.counting_matches(results.parsed):
+            plan = plan_of(results.queryset.order_by().values("pk"), "EXPLAIN")
+        index_scans = plan.count("Bitmap Index Scan on articles_article_search_vector")
+        assert index_scans == (3 if index_method == "rum" else 1), plan
+
     def test_browsing_newest_first_reads_an_index(self, corpus):
         """The browse page (and sort: newest) takes its page off an index
         instead of sorting every published article."""
@@ -596,6 +643,23 @@ class TestPostgreSQLEngine:
         expected = list(results.queryset.values_list(*ROW_FIELDS)[: results.window + 1])
         assert len(expected) == results.window + 1
         assert results.rows() == expected
+
+    def test_rum_reads_the_rows_of_a_rare_phrase_of_common_words_once(
+        self, corpus, settings, index_method
+    ):
+        """The planner counts a phrase's matches as its words': "text
+        routine", in one article of the 30,000 holding both words.  RUM's
+        reading of the phrase is the cost, so its rows are read once rather
+        than from the recent articles first and then again."""
+        settings.ARCHIVE_SEARCH_WINDOW = 100
+        add_filler_articles(30000)
+        article = Article.objects.create(
+            title="A text routine", body="body", published="2031-01-01", status="published"
+        )
+        results = search_articles(QueryDict(urlencode({"q": '"text routine"', "sort": "newest"})))
+        assert [row[0] for row in results.rows()] == [article.pk]
+        if index_method == "rum":
+            assert results._reading_plan.since is None
 
     def test_the_planner_knows_what_testing_a_vector_costs(self, db):
         """Migration 0009 prices ``@@`` (see MATCH_COST); undoing it restores
