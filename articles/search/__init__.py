@@ -234,13 +234,18 @@ class SearchResults:
     @cached_property
     def count(self):
         """Matching articles, counted no further than one past
-        ``ARCHIVE_SEARCH_COUNT_LIMIT`` (see ``count_is_capped``)."""
+        ``ARCHIVE_SEARCH_COUNT_LIMIT`` (see ``count_is_capped``): from the
+        rows when they are read and hold every match, else by a statement.
+        A search asked only its count (the undated articles a date range
+        leaves out, another spelling's) reads no rows: at 100,000 synthetic
+        articles on SQLite, the undated "ceasefire" read 2,001 rows (11 ms)
+        before counting 4,580 (26 ms)."""
         if not self._rows and self._kept_counts:  # the kept counts answer it unread
             kind, entity_id, languages = self._kept_counts
             dated_only = self.clean_params.get("dated") == ["yes"]
             total = month_counts.total(kind, entity_id, languages, dated_only=dated_only)
             return min(total, settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1)
-        if self.has_every_row:
+        if self._rows and self.has_every_row:
             return len(self.rows())
         with self.compiler.counting_matches(self.parsed):
             return self.filtered.order_by()[: settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1].count()

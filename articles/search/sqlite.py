@@ -33,6 +33,9 @@ COLUMN_WEIGHTS = (10.0, 4.0, 1.0)
 # 50 0.941, 100 0.908, 200 0.879.
 SHORT_TEXT_WORDS = 50.0
 SNIPPET_TOKENS = 32
+# Snippets are read id by id for a query of at most this many words and
+# phrases, none of them a prefix (see SQLiteQueryCompiler.snippets).
+SNIPPETS_BY_ID_TERMS = 4
 BULK_CACHE_KIB = 64 * 1024  # an import's page cache (see bulk_writing)
 BULK_CHECKPOINT_PAGES = 16384
 
@@ -88,6 +91,32 @@ CREATE_NEWEST_INDEX = (
     "(status, published DESC, created DESC, id DESC, source_id, language)"
 )
 _NEWEST_MIGRATION = "0017_sqlite_newest_first_index"
+# Each source's published articles newest first, with the columns a page's
+# rows read: a search within a source walks it against the set of matches,
+# as NEWEST_INDEX is walked, where the planner read the source's articles by
+# (source_id, published), each row looked up for its status and creation
+# time, and sorted them all.  At 100,000 synthetic articles, the newest
+# 2,001 of "counteroffensive" from the biggest source 27.7 -> 6.7 ms (the
+# statement timed on the benchmark's archive, best of 7).  Created by
+# migration 0022.
+SOURCE_NEWEST_INDEX = "articles_article_source_newest_first"
+CREATE_SOURCE_NEWEST_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {SOURCE_NEWEST_INDEX} ON articles_article "
+    "(source_id, status, published DESC, created DESC, id DESC, language)"
+)
+_SOURCE_NEWEST_MIGRATION = "0022_sqlite_speed_source_newest_first_index"
+
+# The articles' word counts by id, which rank_window scales the rank by.  The
+# count sits after the text in an article's row, so reading it by primary key
+# walked the row's overflow pages: at 100,000 synthetic articles, ranking the
+# 2,000 newest of "forces" 19.6 -> 12.8 ms, of "оборони" or "оборона" 13.5 ->
+# 7.8 ms (the statement timed on the benchmark's archive, best of 21).
+# Created by migration 0021.
+WORD_COUNT_INDEX = "articles_article_word_counts"
+CREATE_WORD_COUNT_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {WORD_COUNT_INDEX} ON articles_article (id, word_count)"
+)
+_WORD_COUNT_MIGRATION = "0021_sqlite_speed_word_count_index"
 # Walk when the matches, squared, pass the articles times the rows wanted over
 # this: the walk tests about rows * articles / matches articles, each test a
 # fifth of the cost of looking up a match (measured as above).
@@ -204,6 +233,10 @@ class SQLiteIndex(SearchIndex):
                     cursor.execute(CREATE_MATCH_COLUMNS_INDEX)
                 if self.migrated(_NEWEST_MIGRATION):
                     cursor.execute(CREATE_NEWEST_INDEX)
+                if self.migrated(_WORD_COUNT_MIGRATION):
+                    cursor.execute(CREATE_WORD_COUNT_INDEX)
+                if self.migrated(_SOURCE_NEWEST_MIGRATION):
+                    cursor.execute(CREATE_SOURCE_NEWEST_INDEX)
         return bool(missing)
 
 
@@ -232,6 +265,15 @@ class WalkingPlan:
     matched: object
     settings: None = None
     since: None = None
+
+
+def _terms(node):
+    """The words and phrases of ``node``."""
+    if isinstance(node, AnyOf):
+        for option in node.options:
+            yield from _terms(option)
+    else:
+        yield node
 
 
 def _phrase_in(node):
@@ -303,24 +345,41 @@ class SQLiteQueryCompiler(QueryCompiler):
         861 -> 109 ms, both statements timed on the benchmark's archive,
         var/bench/search_100000.sqlite3)."""
         positive = parsed.ranking_nodes()
-        if not positive or not article_ids:
+        if not positive:
             return None
-        # The rank scaled as in rank_order, the word count read by primary key.
-        words = f"(SELECT word_count FROM articles_article WHERE id = {TABLE}.rowid)"
+        if not article_ids:
+            return []  # ordered by the page's statement, it still ranked every match
+        # The rank scaled as in rank_order (the same floating-point steps),
+        # the word count read once, from its index (see WORD_COUNT_INDEX).
+        words = (
+            f"(SELECT word_count FROM articles_article INDEXED BY {WORD_COUNT_INDEX} "
+            f"WHERE id = {TABLE}.rowid)"
+        )
         sql = (
-            f"SELECT rowid, rank * {words} / ({words} + {SHORT_TEXT_WORDS}) FROM {TABLE} "
-            f"WHERE {TABLE} MATCH %s "
+            f"SELECT rowid, rank, {words} FROM {TABLE} WHERE {TABLE} MATCH %s "
             "AND rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))"
         )
         expression = match_expression(positive, parsed.negative_node())
         params = [expression, min(article_ids), max(article_ids), json.dumps(article_ids)]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
-            ranks = dict(cursor.fetchall())
+            ranks = {
+                pk: rank * words / (words + SHORT_TEXT_WORDS)
+                for pk, rank, words in cursor.fetchall()
+            }
         newest_first = {pk: position for position, pk in enumerate(article_ids)}
         return sorted(ranks, key=lambda pk: (ranks[pk], newest_first[pk]))
 
     def snippets(self, article_ids, parsed):
+        """Read id by id (``rowid IN (…)``: FTS5 runs the query once an id,
+        seeking each word's matches) for a query of a few words and phrases;
+        in one pass over the matches between the page's lowest and highest
+        id, each tested against the page as in rank_window, for a prefix
+        (whose words' matches are gathered again on each run) or many
+        names.  The 20 best of the window at 100,000 synthetic articles, by
+        id against one pass: "air defence" 3.7 against 9.4 ms, forces 2.1
+        against 6.0, drone* 160 against 10, the 10 names of Kiev 12.2
+        against 7.2 (each statement timed on the benchmark's archive)."""
         node = parsed.any_positive_node()
         if node is None or not article_ids:
             return {}
@@ -329,11 +388,17 @@ class SQLiteQueryCompiler(QueryCompiler):
             f"SELECT rowid, highlight({TABLE}, 0, %s, %s), "
             f"snippet({TABLE}, 1, %s, %s, '…', {SNIPPET_TOKENS}), "
             f"snippet({TABLE}, 2, %s, %s, '…', {SNIPPET_TOKENS}) "
-            f"FROM {TABLE} WHERE {TABLE} MATCH %s "
-            f"AND rowid IN ({', '.join(['%s'] * len(article_ids))})"
+            f"FROM {TABLE} WHERE {TABLE} MATCH %s AND "
         )
+        terms = list(_terms(node))
+        if len(terms) <= SNIPPETS_BY_ID_TERMS and not any(term.prefix for term in terms):
+            sql += f"rowid IN ({', '.join(['%s'] * len(article_ids))})"
+            restriction = list(article_ids)
+        else:
+            sql += "rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))"
+            restriction = [min(article_ids), max(article_ids), json.dumps(article_ids)]
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*marks * 3, compile_node(node), *article_ids])
+            cursor.execute(sql, [*marks * 3, compile_node(node), *restriction])
             return {row[0]: row[1:] for row in cursor.fetchall()}
 
     def highlight(self, article, parsed):
@@ -361,11 +426,14 @@ class SQLiteSchema(SearchSchema):
             **{name: f"CREATE TRIGGER {name} {body}" for name, body in TRIGGERS.items()},
             MATCH_COLUMNS_INDEX: CREATE_MATCH_COLUMNS_INDEX.replace(" IF NOT EXISTS", ""),
             NEWEST_INDEX: CREATE_NEWEST_INDEX.replace(" IF NOT EXISTS", ""),
+            WORD_COUNT_INDEX: CREATE_WORD_COUNT_INDEX.replace(" IF NOT EXISTS", ""),
+            SOURCE_NEWEST_INDEX: CREATE_SOURCE_NEWEST_INDEX.replace(" IF NOT EXISTS", ""),
             "rank": RANK_FUNCTION,
         }
 
     def installed(self):
         names = [TABLE, *TRIGGERS, MATCH_COLUMNS_INDEX, NEWEST_INDEX]
+        names += [WORD_COUNT_INDEX, SOURCE_NEWEST_INDEX]
         with self.connection.cursor() as cursor:
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master "
