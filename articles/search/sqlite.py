@@ -104,7 +104,7 @@ CREATE_SOURCE_NEWEST_INDEX = (
     f"CREATE INDEX IF NOT EXISTS {SOURCE_NEWEST_INDEX} ON articles_article "
     "(source_id, status, published DESC, created DESC, id DESC, language)"
 )
-_SOURCE_NEWEST_MIGRATION = "0022_sqlite_speed_source_newest_first_index"
+_SOURCE_NEWEST_MIGRATION = "0022_sqlite_source_newest_first_index"
 
 # The articles' word counts by id, which rank_window scales the rank by.  The
 # count sits after the text in an article's row, so reading it by primary key
@@ -116,7 +116,7 @@ WORD_COUNT_INDEX = "articles_article_word_counts"
 CREATE_WORD_COUNT_INDEX = (
     f"CREATE INDEX IF NOT EXISTS {WORD_COUNT_INDEX} ON articles_article (id, word_count)"
 )
-_WORD_COUNT_MIGRATION = "0021_sqlite_speed_word_count_index"
+_WORD_COUNT_MIGRATION = "0021_sqlite_word_count_index"
 # Walk when the matches, squared, pass the articles times the rows wanted over
 # this: the walk tests about rows * articles / matches articles, each test a
 # fifth of the cost of looking up a match (measured as above).

@@ -22,7 +22,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0021_sqlite_speed_word_count_index"),
+        ("articles", "0021_sqlite_word_count_index"),
     ]
 
     operations = [
