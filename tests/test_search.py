@@ -521,6 +521,19 @@ class TestPostgreSQLEngine:
     """tsvector and GIN: a configuration per language, and the planner's
     choices that the engine steers."""
 
+    def test_planner_settings_inside_others_give_back_the_outer_ones(self, db):
+        def enable_seqscan():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('enable_seqscan')")
+                return cursor.fetchone()[0]
+
+        compiler = get_engine().query
+        with compiler.planned({"enable_seqscan": "off"}):
+            with compiler.planned({"enable_seqscan": "on"}):
+                assert enable_seqscan() == "on"
+            assert enable_seqscan() == "off"
+        assert enable_seqscan() == "on"
+
     def test_russian_words_match_in_other_forms(self, client, corpus):
         article = Article.objects.create(title="Отступления", body="войск", language="ru")
         assert article.slug in found_set(client, q="отступление", exact=1)

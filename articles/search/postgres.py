@@ -969,14 +969,18 @@ def _local_settings(connection, values):
         nullcontext() if connection.in_atomic_block else transaction.atomic(using=connection.alias)
     )
     with in_transaction, connection.cursor() as cursor:
+        # What each setting was, so that a block inside another gives back the outer one's.
+        cursor.execute(
+            "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [list(values)]
+        )
+        before = dict(cursor.fetchall())
         assignments = ", ".join("set_config(%s, %s, true)" for _ in values)
         cursor.execute(f"SELECT {assignments}", [item for pair in values.items() for item in pair])
         try:
             yield
         finally:
             cursor.execute(
-                "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = ANY(%s)",
-                [list(values)],
+                f"SELECT {assignments}", [item for pair in before.items() for item in pair]
             )
 
 
