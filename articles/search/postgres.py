@@ -960,6 +960,13 @@ WALK_PLAN = {"enable_bitmapscan": "off", "enable_seqscan": "off"}
 BITMAP_PLAN = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "64MB"}
 
 
+_READ_AND_SET = (
+    "WITH wanted AS MATERIALIZED (SELECT name, value, current_setting(name) AS before "
+    "FROM unnest(%s::text[], %s::text[]) AS wanted(name, value)) "
+    "SELECT name, before, set_config(name, value, true) FROM wanted"
+)
+
+
 @contextmanager
 def _local_settings(connection, values):
     """Planner settings for the statements run inside, local to a transaction
@@ -969,19 +976,14 @@ def _local_settings(connection, values):
         nullcontext() if connection.in_atomic_block else transaction.atomic(using=connection.alias)
     )
     with in_transaction, connection.cursor() as cursor:
-        # What each setting was, so that a block inside another gives back the outer one's.
-        cursor.execute(
-            "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [list(values)]
-        )
-        before = dict(cursor.fetchall())
-        assignments = ", ".join("set_config(%s, %s, true)" for _ in values)
-        cursor.execute(f"SELECT {assignments}", [item for pair in values.items() for item in pair])
+        # Each setting read before it is set, in the same statement, so that a
+        # block inside another gives back the outer block's values.
+        cursor.execute(_READ_AND_SET, [list(values), list(values.values())])
+        before = {name: value for name, value, _ in cursor.fetchall()}
         try:
             yield
         finally:
-            cursor.execute(
-                f"SELECT {assignments}", [item for pair in before.items() for item in pair]
-            )
+            cursor.execute(_READ_AND_SET, [list(before), list(before.values())])
 
 
 def _recent_enough(connection, matches, limit):
