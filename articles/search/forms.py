@@ -26,7 +26,7 @@ from django.db.models import Q, Subquery
 
 from ..models import ArchiveWord
 from .query import Phrase, Word, node_for, tokenize
-from .vocabulary import words_of
+from .vocabulary import HYPHENATED_WORD, words_of
 
 MAX_PHRASES = 64  # a phrase's forms multiply: the likeliest 8 of each of two words
 MAX_CYRILLIC_FORMS = 24  # a noun has 6 to 14 forms, a verb or adjective more
@@ -36,7 +36,6 @@ MIN_PART = 2  # co-operation: the shortest part of a hyphenated word searched
 CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
 ONLY_UKRAINIAN = re.compile("[іїєґ]")
 ONLY_RUSSIAN = re.compile("[ыэёъ]")
-HYPHENATED = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)+")
 
 # American spellings that are also British words of another meaning (a
 # computer program, a draft treaty, a disk drive): a British reader who types
@@ -126,7 +125,7 @@ def closed_compound(unit):
     """A hyphenated word written as one ("counter-offensive" ->
     counteroffensive, "co-operation" -> cooperation), as British and
     American writers split on it; None for anything else."""
-    if HYPHENATED.fullmatch(unit.typed):
+    if HYPHENATED_WORD.fullmatch(unit.typed):
         return "".join(unit.tokens)
     return None
 

@@ -66,7 +66,7 @@ from .base import (
     insertable_fields,
 )
 from .highlight import MARK_END, MARK_START, strip_marks
-from .query import STOPWORDS, AnyOf, Phrase, Word, any_of
+from .query import STOPWORDS, AnyOf, Phrase, Word, any_of, leaves_of
 
 CONFIGURATIONS = {"en": "articles_english", "ru": "articles_russian"}
 FALLBACK_CONFIGURATION = "articles_simple"
@@ -366,13 +366,7 @@ def _distinct_groups(nodes):
 
 def _flattened(node):
     """``node`` with the options of its nested ORs as its own, each once."""
-    return any_of(_leaves(node))
-
-
-def _leaves(node):
-    if isinstance(node, AnyOf):
-        return [leaf for option in node.options for leaf in _leaves(option)]
-    return [node]
+    return any_of(leaves_of(node))
 
 
 # The most tsqueries a search asks the RUM index for (see _phrase_parts).
@@ -395,7 +389,7 @@ def _phrase_parts(nodes):
 
 def _group_parts(node):
     """A group's words (one OR), then each of its phrases."""
-    options = _leaves(node)
+    options = leaves_of(node)
     phrases = [option for option in options if isinstance(option, Phrase)]
     if not phrases or len(options) == 1:
         return [node]
@@ -1008,7 +1002,7 @@ def _estimated_rows(connection, queryset):
 
 
 def _phrases_only(node):
-    return all(isinstance(leaf, Phrase) for leaf in _leaves(node))
+    return all(isinstance(leaf, Phrase) for leaf in leaves_of(node))
 
 
 def _has_phrase(node):

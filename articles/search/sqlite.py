@@ -19,7 +19,7 @@ from django.db.models import BooleanField, F, Lookup, Q, Value
 from ..models import ArticleSearchIndex
 from .base import BulkWrite, OnArticleTable, QueryCompiler, SearchEngine, SearchIndex, SearchSchema
 from .highlight import MARK_END, MARK_START
-from .query import AnyOf, Phrase, Word
+from .query import AnyOf, Phrase, Word, leaves_of
 
 TABLE = ArticleSearchIndex._meta.db_table
 TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -267,15 +267,6 @@ class WalkingPlan:
     since: None = None
 
 
-def _terms(node):
-    """The words and phrases of ``node``."""
-    if isinstance(node, AnyOf):
-        for option in node.options:
-            yield from _terms(option)
-    else:
-        yield node
-
-
 def _phrase_in(node):
     if isinstance(node, Phrase):
         return True
@@ -390,7 +381,7 @@ class SQLiteQueryCompiler(QueryCompiler):
             f"snippet({TABLE}, 2, %s, %s, '…', {SNIPPET_TOKENS}) "
             f"FROM {TABLE} WHERE {TABLE} MATCH %s AND "
         )
-        terms = list(_terms(node))
+        terms = leaves_of(node)
         if len(terms) <= SNIPPETS_BY_ID_TERMS and not any(term.prefix for term in terms):
             sql += f"rowid IN ({', '.join(['%s'] * len(article_ids))})"
             restriction = list(article_ids)

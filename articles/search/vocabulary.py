@@ -6,8 +6,8 @@ adds the words of the articles it writes (and takes an updated article's old
 words away); ``relink_articles`` rebuilds it.  When a query finds little, the
 search page offers the closest spellings of its words
 (:func:`closest_spellings`): names of the gazetteer first, then the archive's
-words.  A request reads the words of about the
-typed word's length and first letter, never the articles."""
+words.  A request reads the words of about the typed word's length and first
+letter, never the articles."""
 
 import difflib
 import itertools
@@ -25,7 +25,8 @@ MIN_WORD_LENGTH = 3  # shorter words are not offered
 CLOSENESS = 0.8  # difflib's ratio: Bakmut/Bakhmut 0.92, Pokrovks/Pokrovsk 0.88
 MAX_OFFERED = 3
 MAX_CANDIDATES = 20_000  # words of one length band and first letter read at most
-HYPHENATED_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+# A hyphenated word, with any of the hyphens writers use.
+HYPHENATED_WORD = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)+")
 
 
 # Where the words linking splits a text into (runs of \w, each lowered: see
