@@ -65,6 +65,14 @@ def test_a_three_line_readout_does_not_outrank_a_long_analysis(client, archive):
     assert ranked(client, "Kirvan") == ["analysis", "readout"]
 
 
+def test_a_readout_naming_the_minister_in_its_headline_does_not_outrank_an_analysis(
+    client, archive
+):
+    archive("readout", "Minister Kirvan receives a delegation", _words(40, "Kirvan", 2))
+    archive("analysis", "What the new minister wants", _words(1200, "Kirvan", 6))
+    assert ranked(client, "Kirvan") == ["analysis", "readout"]
+
+
 def test_a_word_as_written_outranks_a_longer_word_of_its_stem(client, archive):
     # Both stemmers cut "patriotic" to "patriot": the adjective in the headline
     # and eight times in the text outranked the system named twice.

@@ -64,6 +64,7 @@ from .base import (
     SearchIndex,
     SearchSchema,
     insertable_fields,
+    scaled_for_length,
 )
 from .highlight import MARK_END, MARK_START, strip_marks
 from .query import STOPWORDS, AnyOf, Phrase, Word, any_of, leaves_of
@@ -600,7 +601,7 @@ class PostgresQueryCompiler(QueryCompiler):
             normalization=RANK_NORMALIZATION,
             cover_density=True,
         )
-        return [rank.desc()]
+        return [scaled_for_length(rank).desc()]
 
     def snippets(self, article_ids, parsed):
         """``{id: (marked headline, marked lede, marked body fragments)}`` for the

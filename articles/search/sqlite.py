@@ -14,10 +14,19 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
-from django.db.models import BooleanField, F, Lookup, Q, Value
+from django.db.models import BooleanField, F, Lookup, Q
 
 from ..models import ArticleSearchIndex
-from .base import BulkWrite, OnArticleTable, QueryCompiler, SearchEngine, SearchIndex, SearchSchema
+from .base import (
+    SHORT_TEXT_WORDS,
+    BulkWrite,
+    OnArticleTable,
+    QueryCompiler,
+    SearchEngine,
+    SearchIndex,
+    SearchSchema,
+    scaled_for_length,
+)
 from .highlight import MARK_END, MARK_START
 from .query import AnyOf, Phrase, Word, leaves_of
 
@@ -25,13 +34,6 @@ TABLE = ArticleSearchIndex._meta.db_table
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # bm25 weights of headline, lede and body: a word in the headline counts as ten in the body.
 COLUMN_WEIGHTS = (10.0, 4.0, 1.0)
-# bm25's length normalisation (k1 1.2 and b 0.75, fixed in FTS5) put a
-# three-line text naming the query once above long analyses naming it often;
-# the rank is scaled by words / (words + SHORT_TEXT_WORDS): a text of 50 words
-# counts half, one of 500 nine tenths.  nDCG@10 of fixtures/judgements/
-# generated.yaml (manage.py evaluate_search): unscaled 0.790, 25 words 0.934,
-# 50 0.941, 100 0.908, 200 0.879.
-SHORT_TEXT_WORDS = 50.0
 SNIPPET_TOKENS = 32
 # Snippets are read id by id for a query of at most this many words and
 # phrases, none of them a prefix (see SQLiteQueryCompiler.snippets).
@@ -319,8 +321,8 @@ class SQLiteQueryCompiler(QueryCompiler):
         return queryset
 
     def rank_order(self, parsed):
-        rank = F("search_index__rank") * F("word_count")
-        return [(rank / (F("word_count") + Value(SHORT_TEXT_WORDS))).asc()]
+        # bm25 is negative, the best lowest (k1 1.2 and b 0.75, fixed in FTS5).
+        return [scaled_for_length(F("search_index__rank")).asc()]
 
     def for_ranking(self, queryset, parsed):
         """FTS5 ranks only in a statement that matches."""
