@@ -210,3 +210,30 @@ def test_a_database_failure_leaves_no_half_written_article(tmp_path, gazetteer):
     assert not ActorMention.objects.exclude(article__in=Article.objects.all()).exists()
     assert not LocationMention.objects.exclude(article__in=Article.objects.all()).exists()
     assert list(Suggestion.objects.values_list("name", "article_count")) == [("Olena Petrenko", 1)]
+
+
+def _mojibake(text):
+    """``text`` as its UTF-8 bytes read as Windows-1252 (Latin-1 where it has none)."""
+    return "".join(
+        bytes([byte]).decode("cp1252", errors="ignore") or chr(byte)
+        for byte in text.encode("utf-8")
+    )
+
+
+def test_mojibake_is_repaired_and_found_by_search(folder, gazetteer, client):
+    title = "Zelensky on the front – as it happened"
+    body = "Україна тримає оборону біля Києва, заявив мер.\n\nCafé owners in Mikuláš reopened."
+    (folder / "mangled.jsonl").write_text(
+        json.dumps({"title": _mojibake(title), "body": _mojibake(body)}, ensure_ascii=False)
+        + "\n"
+        + json.dumps({"title": "Mikuláš Bek in Prague", "body": "Mikuláš Bek spoke – briefly."}),
+        encoding="utf-8",
+    )
+    report = import_paths([folder / "mangled.jsonl"])
+    assert not report.rejected
+    repaired = Article.objects.get(title=title)
+    assert repaired.body == body
+    untouched = Article.objects.get(title="Mikuláš Bek in Prague")
+    assert untouched.body == "Mikuláš Bek spoke – briefly."
+    response = client.get("/search/", {"q": "Україна"})
+    assert [item.slug for item in response.context["page"].items] == [repaired.slug]
