@@ -286,6 +286,24 @@ def test_weapon_name_is_highlighted_whole(client, corpus):
     assert "<mark>S</mark>-<mark>300</mark>" in page or "<mark>S-300</mark>" in page
 
 
+def test_a_word_of_a_phrase_standing_alone_is_not_highlighted(client, corpus):
+    article = Article.objects.create(
+        title="Air strikes on the river port",
+        body="Crews rebuilt the air defence of the port. Air raids went on; the defence held.",
+        language="en",
+    )
+    phrase = client.get("/search/", {"q": '"air defence"', "exact": 1}).content.decode()
+    page = client.get(article.get_absolute_url(), {"q": '"air defence"', "exact": 1})
+    for html in (phrase, page.content.decode()):
+        marked = re.findall(r"<mark>([^<]*)</mark>", html)
+        assert marked and {word.lower() for word in marked} <= {"air", "defence", "air defence"}
+        assert "<mark>Air</mark> strikes" not in html and "<mark>Air</mark> raids" not in html
+        assert "the <mark>defence</mark> held" not in html
+    # A word also searched alone stays highlighted wherever it stands.
+    both = client.get(article.get_absolute_url(), {"q": '"air defence" air', "exact": 1})
+    assert "<mark>Air</mark> raids" in both.content.decode()
+
+
 def test_stopwords_are_ignored_and_the_page_says_so(client, corpus):
     response = client.get("/search/", {"q": "the HIMARS of"})
     assert {a.slug for a in response.context["page"].items} == corpus.slugs("retreat")

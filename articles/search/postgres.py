@@ -68,6 +68,7 @@ from .base import (
 )
 from .highlight import MARK_END, MARK_START, strip_marks
 from .query import STOPWORDS, AnyOf, Phrase, Word, any_of, leaves_of
+from .rescore import inflections
 
 CONFIGURATIONS = {"en": "articles_english", "ru": "articles_russian"}
 FALLBACK_CONFIGURATION = "articles_simple"
@@ -635,7 +636,7 @@ class PostgresQueryCompiler(QueryCompiler):
         )
         snippets = {}
         for pk, title, lede, body, body_start, body_end in rows:
-            title, lede, body = _restore([title, lede, body])
+            title, lede, body = _restore([title, lede, body], node)
             snippets[pk] = (title, lede, _with_ellipses(body, body_start, body_end))
         return snippets
 
@@ -651,7 +652,7 @@ class PostgresQueryCompiler(QueryCompiler):
             .filter(_matches(query), pk=article.pk)
             .values_list(*(_headline(column, query, highlight_all=True) for column in _HIGHLIGHTED))
         )
-        return next((_restore(row) for row in rows), None)
+        return next((_restore(row, node) for row in rows), None)
 
 
 _HIGHLIGHTED = ("title", "lede", "body")
@@ -1028,13 +1029,62 @@ def _with_ellipses(fragment, body_start, body_end):
 MARKED_WORD = re.compile(f"{MARK_START}([^{MARK_END}]*){MARK_END}")
 
 
-def _restore(texts):
+def _restore(texts, node):
     """Headlines back to the original punctuation.  ts_headline marks each word
     of a phrase wherever it occurs; stopwords ("the", "of") are unmarked, or a
-    phrase search would light up half the text."""
+    phrase search would light up half the text, and so is a word that only the
+    query's phrases hold where it stands alone ("Air" of "air defence" in "Air
+    strikes"; "offensive" of counteroffensive's "counter-offensive")."""
+    alone = _PhraseWords(node)
     return tuple(
-        MARKED_WORD.sub(_unmark_stopword, text.translate(RESTORE_PUNCTUATION)) for text in texts
+        alone.unmarked(MARKED_WORD.sub(_unmark_stopword, text.translate(RESTORE_PUNCTUATION)))
+        for text in texts
     )
+
+
+class _PhraseWords:
+    """The words of ``node``'s phrases, in their English inflections (see
+    ``rescore.inflections``), and those of them that no word of ``node``
+    searched alone is."""
+
+    def __init__(self, node):
+        self.forms, alone, prefixes = set(), set(), []
+        for leaf in leaves_of(node):
+            if isinstance(leaf, Phrase) and not leaf.prefix:
+                for word in leaf.words:
+                    self.forms.update(inflections(word))
+            elif isinstance(leaf, Word) and leaf.prefix:
+                prefixes.append(leaf.text)
+            elif isinstance(leaf, Word):
+                alone.update(inflections(leaf.text))
+        self.only = {
+            form
+            for form in self.forms - alone
+            if not any(form.startswith(prefix) for prefix in prefixes)
+        }
+
+    def unmarked(self, text):
+        if not self.only:
+            return text
+        marks = list(MARKED_WORD.finditer(text))
+        pieces, end = [], 0
+        for i, mark in enumerate(marks):
+            if mark.group(1).lower() in self.only and not any(
+                self._beside(text, marks[i], marks[j])
+                for j in (i - 1, i + 1)
+                if 0 <= j < len(marks)
+            ):
+                pieces += [text[end : mark.start()], mark.group(1)]
+                end = mark.end()
+        return "".join(pieces) + text[end:]
+
+    def _beside(self, text, mark, other):
+        """Whether ``other`` marks a phrase's word with only stopwords between."""
+        first, second = sorted((mark, other), key=lambda m: m.start())
+        between = re.findall(r"\w+", text[first.end() : second.start()])
+        return other.group(1).lower() in self.forms and all(
+            word.lower() in STOPWORDS for word in between
+        )
 
 
 def _unmark_stopword(match):
