@@ -634,9 +634,9 @@ class PostgresQueryCompiler(QueryCompiler):
                 Right("body", EDGE),
             )
         )
-        snippets = {}
+        snippets, alone = {}, _PhraseWords(node)
         for pk, title, lede, body, body_start, body_end in rows:
-            title, lede, body = _restore([title, lede, body], node)
+            title, lede, body = _restore([title, lede, body], alone)
             snippets[pk] = (title, lede, _with_ellipses(body, body_start, body_end))
         return snippets
 
@@ -652,7 +652,7 @@ class PostgresQueryCompiler(QueryCompiler):
             .filter(_matches(query), pk=article.pk)
             .values_list(*(_headline(column, query, highlight_all=True) for column in _HIGHLIGHTED))
         )
-        return next((_restore(row, node) for row in rows), None)
+        return next((_restore(row, _PhraseWords(node)) for row in rows), None)
 
 
 _HIGHLIGHTED = ("title", "lede", "body")
@@ -1029,13 +1029,13 @@ def _with_ellipses(fragment, body_start, body_end):
 MARKED_WORD = re.compile(f"{MARK_START}([^{MARK_END}]*){MARK_END}")
 
 
-def _restore(texts, node):
+def _restore(texts, alone):
     """Headlines back to the original punctuation.  ts_headline marks each word
     of a phrase wherever it occurs; stopwords ("the", "of") are unmarked, or a
     phrase search would light up half the text, and so is a word that only the
     query's phrases hold where it stands alone ("Air" of "air defence" in "Air
-    strikes"; "offensive" of counteroffensive's "counter-offensive")."""
-    alone = _PhraseWords(node)
+    strikes"; "offensive" of counteroffensive's "counter-offensive"): ``alone``,
+    the query's :class:`_PhraseWords`."""
     return tuple(
         alone.unmarked(MARKED_WORD.sub(_unmark_stopword, text.translate(RESTORE_PUNCTUATION)))
         for text in texts
