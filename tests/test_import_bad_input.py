@@ -237,3 +237,25 @@ def test_mojibake_is_repaired_and_found_by_search(folder, gazetteer, client):
     assert untouched.body == "Mikuláš Bek spoke – briefly."
     response = client.get("/search/", {"q": "Україна"})
     assert [item.slug for item in response.context["page"].items] == [repaired.slug]
+
+
+def test_html_left_in_a_text_field_becomes_paragraphs(folder, gazetteer, client):
+    body = (
+        "<p>Air defence over Kyiv held through the night&#8217;s attack.</p>"
+        '<p>Second &amp; third <a href="/x">waves</a> came<br>from the south.</p>'
+        "<script>track();</script>"
+    )
+    (folder / "scraped.jsonl").write_text(
+        json.dumps({"title": "Night &amp; day over Kyiv", "body": body}) + "\n", encoding="utf-8"
+    )
+    report = import_paths([folder / "scraped.jsonl"])
+    assert not report.rejected
+    article = Article.objects.get(title="Night & day over Kyiv")
+    assert article.body.startswith(
+        "Air defence over Kyiv held through the night’s attack.\n\nSecond & third waves came\n"
+    )
+    assert article.body.endswith("from the south.")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "&amp;amp;" not in page and "&lt;p&gt;" not in page and "track()" not in page
+    response = client.get("/search/", {"q": "waves"})
+    assert [item.slug for item in response.context["page"].items] == [article.slug]

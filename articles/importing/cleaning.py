@@ -6,6 +6,7 @@ glance: which line is the headline, which is a standfirst, which lines are
 photo captions, which lines are one paragraph wrapped at 72 columns.
 """
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -45,6 +46,24 @@ _MOJIBAKE_HINT = re.compile(
     "\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030"
     "\u2039\u203a\u20ac\u2122]"
 )
+# HTML left in a text field by a scraper: the tags of a page's prose, and entities
+# ("&amp;", "&#8217;") with their semicolon (without one, "AT&T" would lose its T).
+_HTML_TAG = re.compile(
+    r"</?(?:p|br|div|span|a|em|strong|b|i|u|s|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|q|cite"
+    r"|figure|figcaption|img|picture|source|section|article|aside|header|footer|main|nav"
+    r"|table|thead|tbody|tr|td|th|sup|sub|small|mark|abbr|time|hr|iframe|font|center)\b[^<>]*>",
+    re.IGNORECASE,
+)
+_HTML_BREAK = re.compile(r"<br\b[^<>]*>", re.IGNORECASE)
+_HTML_BLOCK = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|figure|figcaption|section|article"
+    r"|aside|header|footer|main|nav|table|tr|hr)\b[^<>]*>",
+    re.IGNORECASE,
+)
+_HTML_HIDDEN = re.compile(
+    r"<(script|style|noscript)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
+_HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
 _TERMINAL = ".!?…:;"
 _CLOSERS = "\"'”’»)]"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[^\W\d_])")
@@ -69,6 +88,19 @@ class CleanText:
 def repair_encoding(text):
     """``text`` with mojibake undone, as NFC and the invisible characters are."""
     return ftfy.fix_encoding(text) if _MOJIBAKE_HINT.search(text) else text
+
+
+def text_from_markup(text):
+    """``text`` with what HTML a scraper left in it as plain text: block tags
+    as paragraph breaks, ``<br>`` as a line break, other tags dropped (scripts
+    and styles with their content), entities as their characters."""
+    if "<" in text and _HTML_TAG.search(text):
+        text = _HTML_HIDDEN.sub("", text)
+        text = _HTML_BREAK.sub("\n", text)
+        text = _HTML_TAG.sub("", _HTML_BLOCK.sub("\n\n", text))
+    if "&" in text:
+        text = _HTML_ENTITY.sub(lambda entity: html.unescape(entity.group(0)), text)
+    return text
 
 
 def normalize_text(text):
@@ -217,9 +249,10 @@ def clean_text(
     empty.  ``furniture``: ``{source key: (digest, {fingerprint: kind})}``,
     the known furniture of the sources, applied to the text of ``source``
     (or of the publisher the text names)."""
-    text = normalize_text(repair_encoding(text))
-    title = normalize_text(repair_encoding(title)).replace("\n", " ").strip()
-    lede = normalize_text(repair_encoding(lede)).strip()
+    text, title, lede = (text_from_markup(repair_encoding(field)) for field in (text, title, lede))
+    text = normalize_text(text)
+    title = normalize_text(title).replace("\n", " ").strip()
+    lede = normalize_text(lede).strip()
     blocks = _blocks(text)
     all_lines = [line for block in blocks for line in block]
     publisher = find_publisher(all_lines)
