@@ -17,7 +17,7 @@ from ..invisible import INVISIBLE, INVISIBLE_CHARACTERS
 from ..models import normalize_name
 from .furniture import CAPTION_RULES, LINE_RULES, SOURCE_PATTERNS, TEASER_BLOCK_MIN_LINES
 from .sources import source_key
-from .structure import byline_names, structure
+from .structure import byline_names, is_dateline, structure
 
 HEADLINE_MAX = 120  # a headline made from the opening sentence is cut to this
 TITLE_MAX = 300  # Article.title's column
@@ -264,6 +264,7 @@ def clean_text(
         and reads_as_headline(blocks[0][0])
         and len(all_lines) > 1
         and byline_names(blocks[0][0], authors) is None
+        and not is_dateline(blocks[0][0])
     ):
         title = blocks[0].pop(0)
         blocks = [block for block in blocks if block]

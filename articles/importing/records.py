@@ -23,6 +23,7 @@ from ..search.vocabulary import article_words
 from .cleaning import clean_text
 from .language import detect_language, language_code
 from .signatures import signature
+from .structure import written_date
 from .suggestions import find_candidates
 
 FIELDS = frozenset(
@@ -170,6 +171,8 @@ def parse_date(value):
         else:
             with contextlib.suppress(TypeError, ValueError, IndexError):
                 date = email.utils.parsedate_to_datetime(text).date()
+            if date is None:
+                date = written_date(text)
     if date is None:
         raise RecordError(f"published: {text!r} is not a date (use YYYY-MM-DD)")
     if date.year < 1900 or date > datetime.date.today() + datetime.timedelta(days=1):

@@ -39,25 +39,35 @@ WHOLE_PARAGRAPH = (NOTICE, HEADING, BYLINE, DATELINE)
 TOP_ZONE = 3  # bylines and datelines are looked for among the first paragraphs only
 FINGERPRINT_MAX = 3000  # longer paragraphs are article text, never furniture
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-    "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+# English, Ukrainian and Russian (as dates write them: "26 липня 2022 року").
+_MONTH_NAMES_BY_LANGUAGE = (
+    "january|february|march|april|may|june|july|august|september|october|november|december",
+    "січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня",
+    "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря",
 )
-_MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|")[:12], 1)}
+_MONTH_ABBREVIATIONS = "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+_MONTHS = "|".join(_MONTH_NAMES_BY_LANGUAGE) + "|" + _MONTH_ABBREVIATIONS
+_MONTH_NUMBER = {
+    name: i for names in _MONTH_NAMES_BY_LANGUAGE for i, name in enumerate(names.split("|"), 1)
+}
+_YEAR_WORD = r"(?:\s+(?:року|р\.|года|г\.))?"  # "2022 року", "2022 г."
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
 _DATE = (
     rf"(?:(?:{_WEEKDAYS})\.?,?\s+)?"
-    rf"(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTHS})\.?(?:,?\s+(?P<year1>\d{{4}}))?"
+    rf"(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTHS})\.?"
+    rf"(?:,?\s+(?P<year1>\d{{4}}){_YEAR_WORD})?"
     rf"|(?P<month2>{_MONTHS})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{{4}}))?"
     r"|(?P<iso>\d{4}-\d{2}-\d{2}))"
 )
 _TIME = (
-    r"(?:,?\s*(?:at\s+)?\d{1,2}(?:[:.]\d{2}\s*(?:[apAP]\.?[mM]\.?)?|\s*[apAP]\.?[mM]\.?)"
+    r"(?:(?:,?\s*(?:(?:at|о|об|в)\s+)?|\s*[-–—]\s*)"
+    r"\d{1,2}(?:[:.]\d{2}\s*(?:[apAP]\.?[mM]\.?)?|\s*[apAP]\.?[mM]\.?)"
     r"(?:\s*(?:[A-Z]{2,4}|(?:GMT|UTC)\s*[+-]?\s*\d{0,2}))?)?"
 )
 _DATELINE = re.compile(
     rf"(?i:(?:(?:updated|published|posted)\s*:?\s*)?{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE
 )
+_WRITTEN_DATE = re.compile(rf"{_DATE}{_TIME}\s*\.?", re.IGNORECASE)
 # A place and a date opening the first paragraph, up to a dash.
 _INLINE_DATELINE = re.compile(
     rf"(?P<place>[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-][^\W\d_]+){{0,3}}),\s+{_DATE}{_TIME}"
@@ -75,7 +85,9 @@ _FOOTNOTES = re.compile(
 )
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 _ASCII_LETTER_RUNS = re.compile(r"[a-z]+")
-_MONTH_NAMES = frozenset(_MONTHS.split("|"))
+# Folded out of fingerprints: the English names only, so that the fingerprints
+# of furniture learned from Ukrainian and Russian texts stay what they were.
+_MONTH_NAMES = frozenset(f"{_MONTH_NAMES_BY_LANGUAGE[0]}|{_MONTH_ABBREVIATIONS}".split("|"))
 _SENTENCE_CLOSERS = "\"'”’»)]"
 
 
@@ -165,6 +177,18 @@ def byline_names(paragraph, authors):
     return None
 
 
+def is_dateline(line):
+    """Whether ``line`` is a dateline alone ("June 5, 5:15 pm ET", "26 липня 2022 року")."""
+    return _DATELINE.fullmatch(line) is not None
+
+
+def written_date(text):
+    """The date ``text`` writes out in full ("26 липня 2022 року", "June 5,
+    2024, 5:15 pm"), or None."""
+    match = _WRITTEN_DATE.fullmatch(text.strip())
+    return _date(match, set()) if match else None
+
+
 def _date(match, context_years):
     if match.group("iso"):
         try:
@@ -178,7 +202,9 @@ def _date(match, context_years):
         if len(context_years) != 1:
             return None  # without a year, only an unambiguous one from the context will do
         year = next(iter(context_years))
-    number = next(n for name, n in _MONTH_NUMBER.items() if name.startswith(month[:3]))
+    number = _MONTH_NUMBER.get(month) or next(
+        n for name, n in _MONTH_NUMBER.items() if name.startswith(month[:3])
+    )
     try:
         date = datetime.date(int(year), number, int(day))
     except ValueError:
