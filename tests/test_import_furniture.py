@@ -336,7 +336,7 @@ def test_a_byline_fills_missing_authors_and_a_dateline_a_missing_date(tmp_path, 
     assert {item["kind"] for item in filled} == {"byline", "dateline"}
 
 
-def test_ukrainian_and_russian_dates_in_the_text_and_in_the_field(tmp_path, gazetteer):
+def test_ukrainian_and_russian_dates_and_bylines(tmp_path, gazetteer):
     text = (
         "Сьогодні уряд ухвалив рішення щодо енергетики, оборони та відновлення міст.\n\n"
         "Робота триватиме до кінця року, і ми звітуватимемо про кожен крок."
@@ -345,6 +345,7 @@ def test_ukrainian_and_russian_dates_in_the_text_and_in_the_field(tmp_path, gaze
         {"body": "26 липня 2022 року - 21:35\n\n" + text, "language": "uk"},
         {"title": "Два", "body": "Київ, 27 липня — " + text, "language": "uk"},
         {"title": "Три", "body": text, "published": "28 июля 2022 года", "language": "ru"},
+        {"title": "Чотири", "body": "Автори: Олена Коваль та Іван Петренко\n\n" + text},
     ]
     write_records(tmp_path / "addresses.jsonl", records)
     report = import_paths([tmp_path])
@@ -356,6 +357,9 @@ def test_ukrainian_and_russian_dates_in_the_text_and_in_the_field(tmp_path, gaze
     assert two.published is None  # no year anywhere: left empty, the dateline still taken out
     assert two.body.startswith("Сьогодні уряд")
     assert Article.objects.get(title="Три").published == datetime.date(2022, 7, 28)
+    four = Article.objects.get(title="Чотири")
+    assert four.authors == ["Олена Коваль", "Іван Петренко"]
+    assert four.body.startswith("Сьогодні уряд")
 
 
 def test_a_lede_from_the_text_is_never_a_byline_or_dateline():

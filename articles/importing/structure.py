@@ -74,8 +74,11 @@ _INLINE_DATELINE = re.compile(
     r"\s*(?:\([^)]{1,40}\)\s*)?[—–-]+\s+(?=\S)",
     re.IGNORECASE,
 )
-_BY_LINE = re.compile(r"(?i)by:?\s+(?P<names>.{2,200})")
-_NAME_SEPARATORS = re.compile(r"\s*(?:,\s*and\s+|,|;|&|\band\b|\bwith\b)\s*", re.IGNORECASE)
+# "By Ann Roe and Bo Lee", "Authors: …"; "Автор: Олена Коваль", "Авторы: Анна Ли и Борис Ким".
+_BY_LINE = re.compile(r"(?i)(?:by:?|authors?:|автор(?:и|ы|ка)?:)\s+(?P<names>.{2,200})")
+_NAME_SEPARATORS = re.compile(
+    r"\s*(?:,\s*and\s+|,|;|&|\band\b|\bwith\b|\bі\b|\bта\b|\bй\b|\bи\b)\s*", re.IGNORECASE
+)
 _NAME = re.compile(r"[^\W\d_][\w’'.\-]*(?:\s+[^\W\d_][\w’'.\-]*){0,4}")
 # Footnote marks after a word, " [12]" or "[3][4]": the pattern starts with the
 # space or the bracket, and looks behind them, so the engine skips to them fast
