@@ -247,8 +247,16 @@ class SearchResults:
             return min(total, settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1)
         if self._rows and self.has_every_row:
             return len(self.rows())
+        limit = settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1
+        filters = self.filterset.active_names()
+        if not filters:
+            counted = self.compiler.count_published_matches(self.parsed, limit)
+            if counted is not None:
+                return counted
         with self.compiler.counting_matches(self.parsed):
-            return self.filtered.order_by()[: settings.ARCHIVE_SEARCH_COUNT_LIMIT + 1].count()
+            published = Article.objects.published()
+            matched = self.compiler.filter_for_counting(published, self.parsed, filters)
+            return self.filterset.filter_queryset(matched).order_by()[:limit].count()
 
     @property
     def count_is_capped(self):

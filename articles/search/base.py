@@ -244,6 +244,17 @@ class QueryCompiler:
         reading plan's, or None for the planner's own choice)."""
         return nullcontext()
 
+    def count_published_matches(self, parsed, limit):
+        """The published articles matching ``parsed``, under no other filter,
+        counted no further than ``limit`` by the engine's own means; or None
+        for the search to count them by its statement."""
+        return None
+
+    def filter_for_counting(self, queryset, parsed, filters):
+        """``filter``, written for counting the matches under ``filters``
+        (the names of the other filters in force)."""
+        return self.filter(queryset, parsed)
+
     def counting_matches(self, parsed):
         """A context for a statement that counts matches (the capped count,
         the month counts)."""

