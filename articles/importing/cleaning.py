@@ -93,8 +93,10 @@ def repair_encoding(text):
 def text_from_markup(text):
     """``text`` with what HTML a scraper left in it as plain text: block tags
     as paragraph breaks, ``<br>`` as a line break, other tags dropped (scripts
-    and styles with their content), entities as their characters."""
-    if "<" in text and _HTML_TAG.search(text):
+    and styles with their content), entities as their characters.  Only a
+    text laid out in HTML (paragraphs, breaks) is taken for markup: a tag in
+    running text is text, shown escaped like any other."""
+    if "<" in text and (_HTML_BLOCK.search(text) or _HTML_BREAK.search(text)):
         text = _HTML_HIDDEN.sub("", text)
         text = _HTML_BREAK.sub("\n", text)
         text = _HTML_TAG.sub("", _HTML_BLOCK.sub("\n\n", text))
