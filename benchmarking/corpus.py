@@ -213,6 +213,28 @@ MONTHS = _words(
 SYNDICATION_MARKS = ["UPDATED:", "ANALYSIS:", "From our partners:", "(Republished)"]
 # One article in 20 is a copy of the one before: 3 in 5 of those a translation.
 COPY_SHARE = 0.05
+# Scraped texts: the share left in HTML, and in the wrong encoding ("â€“").
+SCRAPED_HTML_SHARE = 0.005
+MOJIBAKE_SHARE = 0.005
+CYRILLIC_MONTHS = {
+    "uk": _words(
+        "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня"
+    ),
+    "ru": _words(
+        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
+    ),
+}
+CYRILLIC_CAPITALS = {"uk": "Київ", "ru": "Москва"}
+
+
+def _mojibake(text):
+    """``text`` as its UTF-8 read as Windows-1252 (Latin-1 for its five gaps)."""
+    return "".join(
+        bytes([byte]).decode("cp1252", errors="ignore") or chr(byte)
+        for byte in text.encode("utf-8")
+    )
+
+
 TRANSLATION_SHARE = 0.6
 SYNDICATION_CREDIT = "This article first appeared in {source} and is republished with permission."
 
@@ -480,6 +502,7 @@ class CorpusGenerator:
             self._add_byline(rng, paragraphs, habits, record)
         if rng.random() < 0.05:
             paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(FURNITURE))
+        self._add_scraping_marks(n, paragraphs, day, record)
         record["body"] = "\n\n".join(paragraphs)
         mentions = Counter()
         for index, count in named.items():
@@ -531,6 +554,33 @@ class CorpusGenerator:
             paragraphs[0] = f"{rng.choice(self.cities[:12]).upper()}, {date} — {paragraphs[0]}"
         if rng.random() < 0.2:
             del record["published"]
+
+    def _add_scraping_marks(self, n, paragraphs, day, record):
+        """What scraped official texts carry: a Ukrainian or Russian dateline or
+        byline, and now and then a text left in HTML or read in the wrong
+        encoding.  Drawn from a generator of their own, so that the rest of
+        the corpus stays as it was."""
+        rng = random.Random(f"{self.seed}:{n}:scraped")
+        language = record["language"]
+        if language in CYRILLIC_MONTHS and rng.random() < 0.3:
+            date = f"{day.day} {CYRILLIC_MONTHS[language][day.month - 1]}"
+            if rng.random() < 0.5:
+                year = "року" if language == "uk" else "года"
+                paragraphs.insert(0, f"{date} {day.year} {year} - {rng.randint(8, 22)}:00")
+            else:
+                place = CYRILLIC_CAPITALS[language]
+                paragraphs[0] = f"{place}, {date} — {paragraphs[0]}"
+        if language in CYRILLIC_MONTHS and record["authors"] and rng.random() < 0.15:
+            paragraphs.insert(0, f"Автор: {record['authors'][0]}")
+        roll = rng.random()
+        if roll < SCRAPED_HTML_SHARE:
+            paragraphs[:] = [
+                "<p>" + paragraph.replace("’", "&#8217;").replace("&", "&amp;") + "</p>"
+                for paragraph in paragraphs
+            ]
+        elif roll < SCRAPED_HTML_SHARE + MOJIBAKE_SHARE:
+            paragraphs[:] = [_mojibake(paragraph) for paragraph in paragraphs]
+            record["title"] = _mojibake(record["title"])
 
     @staticmethod
     def _add_byline(rng, paragraphs, habits, record):

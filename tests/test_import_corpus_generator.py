@@ -201,3 +201,33 @@ def test_export_benchmark_fills_an_empty_database_then_streams_it(tmp_path, caps
     assert "csv: " in capsys.readouterr().out
     with pytest.raises(CommandError, match="without articles"):
         call_command("benchmark", "export", "--synthesize=30")
+
+
+def test_scraped_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_path, gazetteer):
+    generator = CorpusGenerator(seed=11)
+    kinds = {
+        "html": lambda body: body.startswith("<p>"),
+        "mojibake": lambda body: "Ð" in body or "â€" in body,
+        "dateline": lambda body: re.match(r"\d{1,2} \w+ \d{4} (?:року|года) - \d", body),
+        "inline dateline": lambda body: re.match(r"(?:Київ|Москва), \d{1,2} \w+ — ", body),
+        "byline": lambda body: body.startswith("Автор: "),
+    }
+    found = {}
+    for n in range(3000):
+        record = generator.article(n)
+        for kind, marked in kinds.items():
+            if kind not in found and "/partners/" not in record["url"] and marked(record["body"]):
+                found[kind] = record
+    assert found.keys() == kinds.keys()
+    (tmp_path / "scraped.jsonl").write_text(
+        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in found.values()),
+        encoding="utf-8",
+    )
+    report = import_paths([tmp_path])
+    assert not report.rejected
+    for kind, record in found.items():
+        article = Article.objects.get(url=record["url"], language=record["language"])
+        assert not any(marked(article.body) for marked in kinds.values()), kind
+        assert "<p>" not in article.body and "&amp;" not in article.body
+    byline = Article.objects.get(url=found["byline"]["url"], language=found["byline"]["language"])
+    assert byline.authors == found["byline"]["authors"]
