@@ -27,7 +27,7 @@ from operator import itemgetter
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Value, When
 
-from ..models import ActorMention, IdList, Language, LocationMention, Source
+from ..models import ActorMention, Language, LocationMention, Source
 
 FACET_LIMIT = 30  # values fetched per facet
 FACET_SHOWN = 8  # shown before "more"
@@ -105,10 +105,9 @@ def source_facet(results):
 
 def mention_facet(results, name, label, mention_model, entity_field):
     selected = [obj.slug for obj in results.filterset.selected(name)]
-    ids = [pk for pk, _, _, _ in counted_rows(results)]
     slug_field, name_field = f"{entity_field}__slug", f"{entity_field}__name"
     rows = (
-        mention_model.objects.filter(article_id__in=IdList(ids))
+        mention_model.objects.filter(article_id__in=results.window_ids)
         .values(slug_field, name_field)
         .annotate(n=Count("article_id"), chosen=_selected_first(slug_field, selected))
         .order_by("-chosen", "-n", name_field)[:FACET_LIMIT]
