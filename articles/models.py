@@ -220,9 +220,31 @@ class IdList(models.Expression):
         return "SELECT value FROM json_each(%s)", [self._written["json"]]
 
 
+# The fields of an article that the lists of articles show (``for_lists``).
+LISTED_FIELDS = (
+    "title",
+    "slug",
+    "lede",
+    "body",
+    "published",
+    "language",
+    "generated",
+    "story_key",
+    "source__name",
+    "source__slug",
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED)
+
+    def for_lists(self):
+        """The articles with what a list of them shows (headline, snippet,
+        source, date, language, story): their captions, authors, tags and
+        bookkeeping left unread, which cost a page of 20 a third of reading them
+        (var/prof/micro.py-style timing at 100,000 synthetic articles)."""
+        return self.select_related("source").only(*LISTED_FIELDS)
 
     def newest_first(self):
         return self.order_by(models.F("published").desc(nulls_last=True), "-created")

@@ -24,7 +24,7 @@ rest of the search still runs.
 
 import math
 from collections import Counter
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
 from urllib.parse import quote_plus, urlencode
 
@@ -368,7 +368,7 @@ class SearchResults:
         slice of the rows' ids, and past them (up to the count limit) the
         page's slice of every result in that order."""
         ids = self.window_ids.ids
-        shown = Article.objects.select_related("source")
+        shown = Article.objects.for_lists()
         ranked = self.compiler.rank_window(ids, self.parsed) if self.sort == "relevance" else None
         size = settings.ARCHIVE_PAGE_SIZE
         last_page = max(1, math.ceil(len(ids) / size))
@@ -383,7 +383,7 @@ class SearchResults:
                 best = articles.values_list("pk", flat=True)[:RESCORE_WINDOW]
                 articles = InIdOrder(shown, self._written_first(list(best)), articles, pageable)
         else:
-            rest = self.queryset.select_related("source")
+            rest = self.queryset.for_lists()
             articles, pageable = InIdOrder(shown, ids, rest, self.shown_count), self.shown_count
         page, past_the_end = paginate(
             articles, self.requested_page, lambda n: self.url(page=n), count=pageable
@@ -583,8 +583,10 @@ class SearchResults:
         ]
 
 
+@lru_cache(maxsize=4096)
 def _piece(name, value):
-    """``name=value`` as ``urlencode`` writes it (the names are plain words)."""
+    """``name=value`` as ``urlencode`` writes it (the names are plain words):
+    a search page writes the same few hundred slugs of its facets each time."""
     return f"{name}={quote_plus(value)}"
 
 
