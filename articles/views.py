@@ -81,9 +81,9 @@ def article_detail(request, slug):
         "captions": _captions(article),
         "story": story_of(article),
         "alternates": alternates(request, article),
-        "outlet_mentions": article.source_mentions.select_related("source").order_by(
-            "-count", "source__name"
-        ),
+        "outlet_mentions": article.source_mentions.select_related("source")
+        .only("count", "article_id", "source__name", "source__slug")
+        .order_by("-count", "source__name"),
         **_highlighting(request, article),
     }
     return render(request, "articles/article_detail.html", context)
