@@ -60,7 +60,7 @@ def _undated_left_out(results):
         if name not in ("date_from", "date_to", "dated", "sort"):
             undated.setlist(name, values)
     undated["dated"] = "no"
-    count = search_articles(undated).count
+    count = results.with_filters(undated).count
     if not count:
         return {}
     return {"undated_count": count, "undated_url": f"?{undated.urlencode()}"}

@@ -121,18 +121,22 @@ def _flag(value):
 
 
 class SearchResults:
-    def __init__(self, params):
+    def __init__(self, params, *, parsed=None):
+        """``parsed``: the query of ``params`` (``q`` and ``exact``) as
+        another search read and expanded it (see ``with_filters``)."""
         self.params = _as_querydict(params)
         self.errors, self.notices = [], []
         # The query part of the engine, on the database this request reads.
         self.compiler = get_engine(connections[router.db_for_read(Article)]).query
 
-        self.parsed = parse_query(self.params.get("q", ""))
-        self.notices += self.parsed.notes
         self.exact = _flag(self.params.get("exact"))
-        if not self.exact:
-            expand_aliases(self.parsed)
-            expand_word_forms(self.parsed)
+        if parsed is None:
+            parsed = parse_query(self.params.get("q", ""))
+            if not self.exact:
+                expand_aliases(parsed)
+                expand_word_forms(parsed)
+        self.parsed = parsed
+        self.notices += self.parsed.notes
 
         published = Article.objects.published()
         self.filterset = ArticleFilter(self.params, queryset=published)
@@ -152,6 +156,12 @@ class SearchResults:
         self.matched = self.compiler.filter(published, self.parsed)
         self._rows = {}  # see rows()
         self.filtered = self.filterset.filter_queryset(self.matched)
+
+    def with_filters(self, params):
+        """The search of ``params``, which keep this search's ``q`` and
+        ``exact`` under other filters, its query read and expanded once: the
+        names and forms cost a search up to three statements."""
+        return SearchResults(params, parsed=self.parsed)
 
     @cached_property
     def queryset(self):
@@ -481,7 +491,7 @@ class SearchResults:
             if expansion and not self.parsed.excluded:
                 pages += [(_kind_label(entity), entity) for entity in expansion.entities]
         if self.parsed.text and not self.parsed.excluded:
-            sources = Source.objects.filter(name__iexact=self.parsed.text)[:3]
+            sources = Source.objects.filter(name__iexact=self.parsed.text).only("name", "slug")[:3]
             pages += [("Source", source) for source in sources]
         return pages
 
