@@ -129,6 +129,36 @@ def bars_html(chart):
     )
 
 
+def axes_html(chart):
+    """The chart's gridlines, axes, ticks and axis titles, built here for the
+    reason of ``bars_html``: the template's loops wrote each number through
+    Django's localisation, 1 ms of an entity page (CPU time, 100,000
+    synthetic articles)."""
+    left, right, bottom = chart.plot_left, chart.plot_right, chart.plot_bottom
+    parts = ['<g aria-hidden="true">\n      ']
+    for tick in chart.y_ticks:
+        parts.append(
+            f'<line x1="{left}" x2="{right}" y1="{tick.position}" y2="{tick.position}" '
+            f'stroke="#d9dde3"/>\n      <text x="{left - 6}" y="{tick.position}" dy="0.32em" '
+            f'text-anchor="end" fill="#59616d">{escape(tick.label)}</text>\n      '
+        )
+    parts.append("\n      ")
+    for tick in chart.x_ticks:
+        parts.append(
+            f'<line x1="{tick.position}" x2="{tick.position}" y1="{bottom}" y2="{bottom + 4}" '
+            f'stroke="#59616d"/>\n      <text x="{tick.position}" y="{bottom + 18}" '
+            f'text-anchor="middle" fill="#1d2127">{escape(tick.label)}</text>\n      '
+        )
+    parts.append(
+        f'\n      <line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="#59616d"/>\n'
+        f'      <text x="{chart.plot_centre}" y="{chart.height - 8}" text-anchor="middle" '
+        f'fill="#1d2127">Month of publication</text>\n'
+        f'      <text transform="translate(14 {chart.plot_top + 4}) rotate(-90)" '
+        f'text-anchor="end" fill="#1d2127">{escape(chart.y_title)}</text>\n    </g>'
+    )
+    return mark_safe("".join(parts))
+
+
 def rows_html(chart):
     """The rows of the chart's table of numbers."""
     return mark_safe(

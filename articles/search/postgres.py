@@ -446,11 +446,30 @@ def _own_configuration():
     return Func(F("language"), function="articles_search_config", output_field=TextField())
 
 
+class _Headline(SearchHeadline):
+    """``SearchHeadline`` with its options written once a process: Django
+    quotes each option through the driver every time (14 quotings a page of
+    snippets)."""
+
+    written = {}  # options -> their SQL text, the same on every connection
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        key = tuple(self.options.items())
+        if key not in self.written:
+            self.written[key] = ", ".join(
+                connection.ops.compose_sql(f"{name}=%s", [value]) for name, value in key
+            )
+        sql, params = Func.as_sql(
+            self, compiler, connection, function=function, template=template, options=", %s"
+        )
+        return sql, [*params, self.written[key]]
+
+
 def _headline(column, query, **options):
     """The ``column`` of each article with the matches of ``query`` marked, in
     the article's configuration, on the text as indexed (see ``_restore``)."""
     indexed = Func(F(column), function="articles_search_text", output_field=TextField())
-    return SearchHeadline(
+    return _Headline(
         indexed,
         query,
         config=_own_configuration(),

@@ -10,6 +10,7 @@ from articles.models import Actor, Article, Location, Source
 from ..charts import (
     SHARE_PARAM,
     Series,
+    axes_html,
     bars_html,
     rows_html,
     share_toggle_urls,
@@ -124,5 +125,6 @@ def search_timeline_link(context, results):
     }
 
 
+register.simple_tag(axes_html, name="chart_axes")
 register.simple_tag(bars_html, name="chart_bars")
 register.simple_tag(rows_html, name="chart_rows")
