@@ -346,6 +346,7 @@ def test_ukrainian_and_russian_dates_and_bylines(tmp_path, gazetteer):
         {"title": "Два", "body": "Київ, 27 липня — " + text, "language": "uk"},
         {"title": "Три", "body": text, "published": "28 июля 2022 года", "language": "ru"},
         {"title": "Чотири", "body": "Автори: Олена Коваль та Іван Петренко\n\n" + text},
+        {"title": "П'ять", "body": "Оновлено: вівторок, 2 серпня 2022 року о 10:15\n\n" + text},
     ]
     write_records(tmp_path / "addresses.jsonl", records)
     report = import_paths([tmp_path])
@@ -357,6 +358,8 @@ def test_ukrainian_and_russian_dates_and_bylines(tmp_path, gazetteer):
     assert two.published is None  # no year anywhere: left empty, the dateline still taken out
     assert two.body.startswith("Сьогодні уряд")
     assert Article.objects.get(title="Три").published == datetime.date(2022, 7, 28)
+    five = Article.objects.get(title="П'ять")
+    assert five.published == datetime.date(2022, 8, 2) and five.body.startswith("Сьогодні уряд")
     four = Article.objects.get(title="Чотири")
     assert four.authors == ["Олена Коваль", "Іван Петренко"]
     assert four.body.startswith("Сьогодні уряд")

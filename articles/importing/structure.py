@@ -51,7 +51,13 @@ _MONTH_NUMBER = {
     name: i for names in _MONTH_NAMES_BY_LANGUAGE for i, name in enumerate(names.split("|"), 1)
 }
 _YEAR_WORD = r"(?:\s+(?:року|р\.|года|г\.))?"  # "2022 року", "2022 г."
-_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
+_WEEKDAYS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
+    "|понеділок|вівторок|середа|четвер|пʼятниця|п'ятниця|п’ятниця|субота|неділя"
+    "|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье"
+)
+# "Updated: …" before a dateline, in English, Ukrainian and Russian.
+_STAMPS = "updated|published|posted|оновлено|опубліковано|обновлено|опубликовано"
 _DATE = (
     rf"(?:(?:{_WEEKDAYS})\.?,?\s+)?"
     rf"(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTHS})\.?"
@@ -64,9 +70,7 @@ _TIME = (
     r"\d{1,2}(?:[:.]\d{2}\s*(?:[apAP]\.?[mM]\.?)?|\s*[apAP]\.?[mM]\.?)"
     r"(?:\s*(?:[A-Z]{2,4}|(?:GMT|UTC)\s*[+-]?\s*\d{0,2}))?)?"
 )
-_DATELINE = re.compile(
-    rf"(?i:(?:(?:updated|published|posted)\s*:?\s*)?{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE
-)
+_DATELINE = re.compile(rf"(?i:(?:(?:{_STAMPS})\s*:?\s*)?{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE)
 _WRITTEN_DATE = re.compile(rf"{_DATE}{_TIME}\s*\.?", re.IGNORECASE)
 # A place and a date opening the first paragraph, up to a dash.
 _INLINE_DATELINE = re.compile(
