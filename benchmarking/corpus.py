@@ -227,7 +227,7 @@ CYRILLIC_MONTHS = {
 CYRILLIC_CAPITALS = {"uk": "Київ", "ru": "Москва"}
 
 
-def _mojibake(text):
+def mojibake(text):
     """``text`` as its UTF-8 read as Windows-1252 (Latin-1 for its five gaps)."""
     return "".join(
         bytes([byte]).decode("cp1252", errors="ignore") or chr(byte)
@@ -579,8 +579,8 @@ class CorpusGenerator:
                 for paragraph in paragraphs
             ]
         elif roll < SCRAPED_HTML_SHARE + MOJIBAKE_SHARE:
-            paragraphs[:] = [_mojibake(paragraph) for paragraph in paragraphs]
-            record["title"] = _mojibake(record["title"])
+            paragraphs[:] = [mojibake(paragraph) for paragraph in paragraphs]
+            record["title"] = mojibake(record["title"])
 
     @staticmethod
     def _add_byline(rng, paragraphs, habits, record):

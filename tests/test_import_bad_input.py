@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from articles.importing import import_paths
 from articles.models import ActorMention, Article, LocationMention, Suggestion
+from benchmarking.corpus import mojibake
 
 pytestmark = pytest.mark.django_db
 
@@ -212,19 +213,11 @@ def test_a_database_failure_leaves_no_half_written_article(tmp_path, gazetteer):
     assert list(Suggestion.objects.values_list("name", "article_count")) == [("Olena Petrenko", 1)]
 
 
-def _mojibake(text):
-    """``text`` as its UTF-8 bytes read as Windows-1252 (Latin-1 where it has none)."""
-    return "".join(
-        bytes([byte]).decode("cp1252", errors="ignore") or chr(byte)
-        for byte in text.encode("utf-8")
-    )
-
-
 def test_mojibake_is_repaired_and_found_by_search(folder, gazetteer, client):
     title = "Zelensky on the front – as it happened"
     body = "Україна тримає оборону біля Києва, заявив мер.\n\nCafé owners in Mikuláš reopened."
     (folder / "mangled.jsonl").write_text(
-        json.dumps({"title": _mojibake(title), "body": _mojibake(body)}, ensure_ascii=False)
+        json.dumps({"title": mojibake(title), "body": mojibake(body)}, ensure_ascii=False)
         + "\n"
         + json.dumps({"title": "Mikuláš Bek in Prague", "body": "Mikuláš Bek spoke – briefly."}),
         encoding="utf-8",

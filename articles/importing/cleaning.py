@@ -48,18 +48,17 @@ _MOJIBAKE_HINT = re.compile(
 )
 # HTML left in a text field by a scraper: the tags of a page's prose, and entities
 # ("&amp;", "&#8217;") with their semicolon (without one, "AT&T" would lose its T).
+_HTML_BLOCK_TAGS = (
+    r"p|div|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|figure|figcaption|section|article"
+    r"|aside|header|footer|main|nav|table|tr|hr"
+)
 _HTML_TAG = re.compile(
-    r"</?(?:p|br|div|span|a|em|strong|b|i|u|s|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|q|cite"
-    r"|figure|figcaption|img|picture|source|section|article|aside|header|footer|main|nav"
-    r"|table|thead|tbody|tr|td|th|sup|sub|small|mark|abbr|time|hr|iframe|font|center)\b[^<>]*>",
+    rf"</?(?:{_HTML_BLOCK_TAGS}|br|span|a|em|strong|b|i|u|s|q|cite|img|picture|source"
+    r"|thead|tbody|td|th|sup|sub|small|mark|abbr|time|iframe|font|center)\b[^<>]*>",
     re.IGNORECASE,
 )
 _HTML_BREAK = re.compile(r"<br\b[^<>]*>", re.IGNORECASE)
-_HTML_BLOCK = re.compile(
-    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|figure|figcaption|section|article"
-    r"|aside|header|footer|main|nav|table|tr|hr)\b[^<>]*>",
-    re.IGNORECASE,
-)
+_HTML_BLOCK = re.compile(rf"</?(?:{_HTML_BLOCK_TAGS})\b[^<>]*>", re.IGNORECASE)
 _HTML_HIDDEN = re.compile(
     r"<(script|style|noscript)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
 )

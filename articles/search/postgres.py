@@ -1089,9 +1089,7 @@ class _PhraseWords:
         pieces, end = [], 0
         for i, mark in enumerate(marks):
             if mark.group(1).lower() in self.only and not any(
-                self._beside(text, marks[i], marks[j])
-                for j in (i - 1, i + 1)
-                if 0 <= j < len(marks)
+                self._beside(text, mark, marks[j]) for j in (i - 1, i + 1) if 0 <= j < len(marks)
             ):
                 pieces += [text[end : mark.start()], mark.group(1)]
                 end = mark.end()
