@@ -32,6 +32,8 @@ biggest source, a think tank, and the second, a newspaper, have them all):
 * datelines as the next line ("June 5, 5:15 pm ET") or starting it
   ("KHARKIV, June 5 — ..."), and now and then ``published`` is missing;
 * footnote markers ("[12]") after sentences;
+* middle initials in the names of the people quoted ("Marta K. Moroz said"),
+  in the newspaper, always the same initial a person;
 * translation pairs: an article emitted again in Ukrainian (or English) with
   the same ``url``, another ``language`` and another text;
 * syndicated copies: an article emitted again under another source, with
@@ -68,6 +70,8 @@ import datetime
 import itertools
 import json
 import random
+import re
+import zlib
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
@@ -153,6 +157,8 @@ TAGS = _words(
     """frontline air-defence diplomacy sanctions energy economy occupation drones navy
 mobilisation reconstruction war-crimes negotiations logistics intelligence"""
 )
+INITIALS = "ABDEFHJKLMNOPRSTVW"
+_QUOTED_PERSON = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+) (said|warned)\b")
 FURNITURE = ["2 min to read", "Related News", "Advertisement", "post-img"]
 UK_WORDS = _words(
     """і в на що не з до як це за але від про так вже війна фронт удари ракети дрони армія сили
@@ -309,6 +315,7 @@ class SourceHabits:
             "time" if think_tank else "place" if newspaper else rng.choice((None, "time", "place"))
         )
         self.footnotes = think_tank or (not newspaper and rng.random() < 0.3)
+        self.middle_initials = newspaper  # "Ostap R. Kmit said"
 
     def _notices(self, rng, places):
         """The notice and variants of it: a number or time changed, spacing altered."""
@@ -380,6 +387,7 @@ class CorpusGenerator:
             for language, words in (("en", english), ("uk", UK_WORDS), ("ru", RU_WORDS))
         }
         self.people = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+        self.people_names = frozenset(self.people)
         self.people_weights = _zipf_weights(len(self.people), 1.3)
         self.source_weights = _zipf_weights(len(SOURCES), 1.1)
         # Places that name outlets and treaties, which are no mentions of them.
@@ -497,6 +505,8 @@ class CorpusGenerator:
         if rng.random() < 0.5:
             record["lede"] = self._sentence(rng, cast, language, named)
         if language == "en":
+            if habits.middle_initials:
+                paragraphs[:] = [self._with_middle_initials(p) for p in paragraphs]
             self._add_furniture(rng, paragraphs, habits)
             self._add_dateline(rng, paragraphs, habits, day, record)
             self._add_byline(rng, paragraphs, habits, record)
@@ -529,6 +539,19 @@ class CorpusGenerator:
             outlet = rng.choice(OUTLET_VERBS).format(outlet=rng.choice(self.outlets))
             paragraphs[rng.randrange(len(paragraphs))] += f" {said.capitalize()}, {outlet}."
         return paragraphs
+
+    def _with_middle_initials(self, paragraph):
+        """The people quoted in ``paragraph`` with a middle initial, always the
+        same one a person, as some newspapers write every name."""
+
+        def initial(match):
+            first, last = match[1], match[2]
+            if f"{first} {last}" not in self.people_names:
+                return match[0]
+            letter = INITIALS[zlib.crc32(f"{first} {last}".encode()) % len(INITIALS)]
+            return f"{first} {letter}. {last} {match[3]}"
+
+        return _QUOTED_PERSON.sub(initial, paragraph)
 
     @staticmethod
     def _add_furniture(rng, paragraphs, habits):

@@ -1,7 +1,7 @@
 """The generated corpus plays real publishers' tricks on the import, found here
 by their structure: per source, a standing notice and a short line that recur,
 house headings, bylines and datelines (with the record's field now and then
-missing), footnote markers; translation pairs, syndicated copies, outlets named
+missing), footnote markers, middle initials; translation pairs, syndicated copies, outlets named
 after places.  Every record says it was generated."""
 
 import datetime
@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 import pytest
 from django.conf import settings
 
-from benchmarking.corpus import CorpusGenerator
+from benchmarking.corpus import FIRST_NAMES, LAST_NAMES, CorpusGenerator
 
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 TIME_DATELINE = re.compile(rf"{MONTH} \d{{1,2}}, \d{{1,2}}:\d\d [ap]m ET")
@@ -127,6 +127,22 @@ def test_datelines_follow_the_byline_and_sometimes_stand_in_for_the_date(records
 def test_footnote_markers_follow_sentences_in_some_sources_only(records):
     marked = {record["source"] for record in records if FOOTNOTE.search(record["body"])}
     assert marked and marked != {record["source"] for record in records}
+
+
+def test_the_newspaper_gives_the_people_it_quotes_a_middle_initial_of_their_own(records):
+    biggest, newspaper = by_source(records)[:2]
+    quoted = re.compile(r"([A-Z][a-z]+) (?:([A-Z])\. )?([A-Z][a-z]+) (?:said|warned)\b")
+    initials = defaultdict(set)
+    for record in newspaper:
+        for first, initial, last in quoted.findall(record["body"]):
+            if first in FIRST_NAMES and last in LAST_NAMES:
+                initials[first, last].add(initial)
+    assert initials and all(
+        len(letters) == 1 and "" not in letters for letters in initials.values()
+    )
+    assert not any(
+        initial for record in biggest for _, initial, _ in quoted.findall(record["body"])
+    )
 
 
 def test_translations_share_the_url_in_another_language(records):

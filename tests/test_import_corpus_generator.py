@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.importing import import_paths
-from articles.models import Article, Language
+from articles.models import Article, Language, Suggestion
 from benchmarking.corpus import CorpusGenerator
 
 from .conftest import ROOT
@@ -96,6 +96,10 @@ def test_a_generated_corpus_imports_cleanly_with_long_tailed_mentions(tmp_path, 
         reverse=True,
     )
     assert counts[0] > 5 * counts[len(counts) // 2]  # a few very common, most rare
+    # The newspaper's middle initials ("Marta K. Moroz") are part of the name.
+    suggested = list(Suggestion.objects.values_list("name", "forms"))
+    assert not [name for name, _ in suggested if re.search(r"\b[A-Z]$", name)]
+    assert [forms for _, forms in suggested if any(re.search(r" [A-Z]\. ", f) for f in forms)]
 
 
 def test_benchmark_runs_at_a_tiny_size(tmp_path, capsys):

@@ -159,3 +159,34 @@ def test_a_source_of_the_archive_named_in_a_text_is_no_suggestion(tmp_path, gaze
     names = set(Suggestion.objects.values_list("name", flat=True))
     assert "Halden Policy Institute" not in names
     assert "Ostap Kmit" in names
+
+
+def test_a_middle_initial_is_part_of_the_name(tmp_path, gazetteer):
+    """Newspapers write "Vladimir V. Putin": the initial's full stop ends no
+    sentence, and the first name before it is no name of its own."""
+    body = (
+        "President Vladimir V. Putin met Ostap R. Kmit in the capital. Later Ostap R. Kmit "
+        "said that the talks went well, Ostap Kmit added, and Vladimir V. Putin left."
+    )
+    path = tmp_path / "initials.jsonl"
+    path.write_text(json.dumps({"source": "Ridge Analysis", "title": "Talks", "body": body}))
+    import_paths([path])
+    suggestions = {s.name: s for s in Suggestion.objects.all()}
+    assert not {name for name in suggestions if "Vladimir" in name}
+    kmit = suggestions["Ostap R. Kmit"]  # the commonest form, "Ostap Kmit" folded in
+    assert kmit.mention_count == 3 and len(suggestions) == 1
+    accept_suggestion(kmit, create_entity(Actor, kmit.name, Actor.Kind.PERSON))
+    assert Actor.objects.get(name="Ostap R. Kmit").mentions.get().count == 3
+
+
+def test_a_title_inside_a_run_of_capitals_is_cut_off_with_what_precedes_it(tmp_path, gazetteer):
+    body = (
+        "Interior Minister Marta Kovalyk met the Office of the President Ostap Kmit. "
+        "Later the Office of the Head of State said nothing."
+    )
+    path = tmp_path / "titles.jsonl"
+    path.write_text(json.dumps({"source": "Ridge Analysis", "title": "Talks", "body": body}))
+    import_paths([path])
+    names = set(Suggestion.objects.values_list("name", flat=True))
+    assert {"Marta Kovalyk", "Ostap Kmit", "Office of the Head of State"} <= names
+    assert not {name for name in names if "Minister" in name or "President" in name}

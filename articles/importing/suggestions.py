@@ -174,10 +174,20 @@ def _runs(scan, limit):
             if after == "-" and words[last + 1 : last + 2] and words[last + 1][0].islower():
                 last -= 1  # "Kremlin-adjacent": an adjective, not a name
                 break
+            initial = last > first and _initial(words[last], after)
+            if initial and last + 1 in taken:
+                last = first - 1  # "Vladimir V. Putin": the rest of a known name
+                break
             if k + 1 == n:
                 break
             following = capitals[k + 1]
             gap = range(last + 1, following)
+            if initial and following == last + 1:
+                if words[following].casefold() in SENTENCE_OPENERS:
+                    break
+                last = following  # "Ostap R. Kmit"
+                k += 1
+                continue
             if (
                 len(gap) > 3
                 or any(pieces[2 * i] != " " for i in range(last + 1, following + 1))
@@ -203,6 +213,23 @@ def _runs(scan, limit):
             ends[2 * last + 1],
             first + len(run) - 1,
         )
+
+
+def _after_inner_title(run, start, end):
+    """Where the name starts in ``run[start:end]`` once the title inside it
+    is cut off with the words before it ("Interior Minister Vladimir
+    Kolokoltsev", "Office of the President Ihor Zhovkva"), unless a
+    connector follows the title ("Office of the Head of State")."""
+    for i in range(end - 2, start - 1, -1):
+        if run[i].casefold() in TITLES:
+            return start if run[i + 1].casefold() in CONNECTORS else i + 1
+    return start
+
+
+def _initial(word, after):
+    """Whether ``word`` followed by ``after`` is an initial ("V. "); one is
+    taken for a middle initial after a capitalised word only."""
+    return len(word) == 1 and word.isupper() and after == ". "
 
 
 def _sentence_around(text, start, end):
@@ -264,11 +291,17 @@ _CASE_ENDINGS = sorted(
 
 def suggestion_key(name):
     """What one suggestion is filed under: the name normalized, without a
-    possessive, its Ukrainian and Russian words without their case endings."""
+    possessive or middle initials ("Janet L. Yellen" is "Janet Yellen"), its
+    Ukrainian and Russian words without their case endings."""
     normalized = normalize_name(name)
     if normalized.endswith(("'s", "'")):
         normalized = normalized.removesuffix("s").removesuffix("'").rstrip()
-    return " ".join(_stem(word) for word in normalized.split())
+    words = normalized.split()
+    words[1:-1] = [word for word in words[1:-1] if not _MIDDLE_INITIAL.fullmatch(word)]
+    return " ".join(_stem(word) for word in words)
+
+
+_MIDDLE_INITIAL = re.compile(r"\w\.")
 
 
 # An entry of find_candidates: [commonest form, mentions, example sentence,
@@ -289,6 +322,7 @@ def find_candidates(scan, text, limit=None):
         if headings[bisect.bisect_right(line_starts, run_start) - 1]:
             continue
         start, end = _trim(run, opens, lowercase)
+        start = _after_inner_title(run, start, end)
         words = run[start:end]
         if not words or len(words) > MAX_WORDS:
             continue
@@ -301,7 +335,8 @@ def find_candidates(scan, text, limit=None):
             or (end == len(run) and _part_of_a_known_name(scan, last))
         ):
             continue
-        name = " ".join(words)
+        first_word = last - len(run) + 1 + start
+        name = "".join(scan.pieces[2 * first_word + 1 : 2 * (first_word + len(words))])
         key = suggestion_key(name)
         entry = found.get(key)
         if entry is None:
