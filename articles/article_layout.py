@@ -1,6 +1,10 @@
 """An article's page layout: its body paragraphs with the section headings
 and footnote marks that cleaning kept out of the body put back in place, and
-its standing notices apart (see ``articles.importing.structure``)."""
+its standing notices apart (see ``articles.importing.structure``).  A
+paragraph too long to read (a text flattened by its scraper) is shown in
+paragraphs of a few sentences; the stored text keeps it whole."""
+
+import re
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -65,15 +69,88 @@ def article_layout(article, paragraphs, lede):
             text = next(remaining, None)
             if text is None:
                 break
-            number += 1
-            blocks.append(
-                {
-                    "html": _with_footnotes(text, footnotes.get(at, [])),
-                    "marked": has_mark(text),
-                    "number": number,
-                }
-            )
+            for piece, piece_footnotes in _readable_pieces(text, footnotes.get(at, [])):
+                number += 1
+                blocks.append(
+                    {
+                        "html": _with_footnotes(piece, piece_footnotes),
+                        "marked": has_mark(piece),
+                        "number": number,
+                    }
+                )
         at += 1
     lede_html = _with_footnotes(lede, footnotes.get(lede_at, [])) if lede else ""
     notices = [item["text"] for item in items if item.get("kind") == NOTICE]
     return blocks, lede_html, notices
+
+
+# A paragraph over LONG_PARAGRAPH characters is shown in pieces of at least
+# PIECE characters, cut where a sentence ends; a last piece shorter than
+# SHORT_PIECE stays with the one before it.
+LONG_PARAGRAPH = 1500
+PIECE = 600
+SHORT_PIECE = 250
+# A sentence's end: its full stop (or ? ! …) and closing quotes, then a space
+# before a capital, a digit, an opening quote or a search mark; group 1 is
+# the word before it, group 2 the space.
+_SENTENCE_END = re.compile(
+    rf"(\w*)[.!?…][\"'”’»)\]]*( )(?=[\"'“‘«(\[{MARK_START}]*[A-ZА-ЯІЇЄҐ0-9])"
+)
+# Words whose full stop ends no sentence: initials ("Vladimir V. Putin",
+# "U.S. troops") are caught as single capitals.
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "lt",
+        "gen",
+        "col",
+        "sgt",
+        "gov",
+        "sen",
+        "rep",
+        "maj",
+        "capt",
+        "no",
+        "vs",
+        "etc",
+        "approx",
+    ]
+)
+
+
+def _readable_pieces(text, footnotes):
+    """``(piece, its footnotes)`` for each piece ``text`` is shown in: the
+    whole of it unless it is long; footnote offsets (which count the text's
+    own characters, not search marks) moved into their piece."""
+    if len(text) <= LONG_PARAGRAPH:
+        return [(text, footnotes)]
+    cuts, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        word = match[1]
+        if (len(word) == 1 and word.isupper()) or word.casefold() in _ABBREVIATIONS:
+            continue
+        if match.start(2) - start >= PIECE and len(text) - match.end(2) >= SHORT_PIECE:
+            cuts.append((start, match.start(2)))
+            start = match.end(2)
+    cuts.append((start, len(text)))
+    pieces = []
+    for start, end in cuts:
+        before = _own_length(text[:start])
+        size = _own_length(text[start:end])
+        inside = [
+            {**item, "offset": item["offset"] - before}
+            for item in footnotes
+            if before <= item["offset"] <= before + size
+        ]
+        pieces.append((text[start:end], inside))
+    return pieces
+
+
+def _own_length(text):
+    return len(text) - text.count(MARK_START) - text.count(MARK_END)

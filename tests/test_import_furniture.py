@@ -4,6 +4,7 @@ generated articles of made-up publishers."""
 import datetime
 import json
 import random
+import re
 
 import pytest
 from django.core.management import call_command
@@ -416,3 +417,32 @@ def test_the_corpus_report_is_an_admin_page_too(meridian, admin_client):
     page = admin_client.get(report_url).content.decode()
     assert SOURCE in page and "Meridian staff, trained in Geneva" in page
     assert "Kharkiv (30)" in page
+
+
+def test_a_text_flattened_to_one_long_paragraph_is_shown_in_paragraphs_of_sentences(
+    tmp_path, gazetteer, client
+):
+    rng = random.Random(7)
+    sentences = [_sentence(rng, 16) + (f"[{n}]" if n % 9 == 4 else "") for n in range(40)]
+    sentences[10] = "Mr. Kmit met U.S. officials and Ostap R. Kmit in the capital."
+    sentences[-1] = "The last sentence names the sluice."
+    body = " ".join(sentences)
+    assert body.count("\n") == 0 and len(body) > 3000
+    write_records(
+        tmp_path / "flat.jsonl", [{"source": "Flat Press", "title": "A flat text", "body": body}]
+    )
+    import_paths([tmp_path])
+    article = Article.objects.get(title="A flat text")
+    assert article.body.count("\n") == 0  # the stored text keeps its one paragraph
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    pieces = re.findall(r'<p id="p(\d+)">(.*?)</p>', page, flags=re.S)
+    assert [int(number) for number, _ in pieces] == list(range(1, len(pieces) + 1))
+    assert len(pieces) >= 4
+    texts = [re.sub(r"<sup[^>]*>.*?</sup>", "", html) for _, html in pieces]
+    assert " ".join(texts) == article.body
+    assert not any(text.endswith(("Mr.", "U.S.", "R.")) for text in texts)
+    assert page.count('class="footnote-mark"') == body.count("[")
+
+    highlighted = client.get(article.get_absolute_url(), {"q": "sluice"}).content.decode()
+    assert f'href="#p{len(pieces)}">Jump to the first match' in highlighted
