@@ -446,3 +446,28 @@ def test_a_text_flattened_to_one_long_paragraph_is_shown_in_paragraphs_of_senten
 
     highlighted = client.get(article.get_absolute_url(), {"q": "sluice"}).content.decode()
     assert f'href="#p{len(pieces)}">Jump to the first match' in highlighted
+
+
+def test_lines_taken_out_as_site_furniture_stay_with_the_article(tmp_path, gazetteer, admin_client):
+    body = (
+        "The ferry crossing reopened at dawn after a week of shelling.\n\n"
+        "Sign up to our free daily newsletter\n\n"
+        "post-img\n\n"
+        "Sappers cleared the pontoon before the first convoy crossed."
+    )
+    write_records(
+        tmp_path / "site.jsonl", [{"source": "Flat Press", "title": "Ferry", "body": body}]
+    )
+    import_paths([tmp_path])
+    article = Article.objects.get(title="Ferry")
+    assert "newsletter" not in article.body and "post-img" not in article.body
+    taken_out = [
+        (item["rule"], item["text"]) for item in article.furniture if item["kind"] == "removed"
+    ]
+    assert [text for _, text in taken_out] == ["Sign up to our free daily newsletter", "post-img"]
+    admin_page = admin_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert "Sign up to our free daily newsletter" in admin_page.content.decode()
+
+    reclean_articles(everything=True)
+    article.refresh_from_db()
+    assert [(item["rule"], item["text"]) for item in article.furniture] == taken_out

@@ -17,7 +17,7 @@ from ..invisible import INVISIBLE, INVISIBLE_CHARACTERS
 from ..models import normalize_name
 from .furniture import CAPTION_RULES, LINE_RULES, SOURCE_PATTERNS, TEASER_BLOCK_MIN_LINES
 from .sources import source_key
-from .structure import byline_names, is_dateline, structure
+from .structure import REMOVED, byline_names, is_dateline, structure
 
 HEADLINE_MAX = 120  # a headline made from the opening sentence is cut to this
 TITLE_MAX = 300  # Article.title's column
@@ -316,6 +316,7 @@ def clean_text(
         context=f"{title} {url}",
         take_lede=_takes_lede,
     )
+    site_furniture = [{"kind": REMOVED, "rule": rule, "text": line} for rule, line in removed]
     removed += [(item["kind"], item["text"]) for item in structured.items if "text" in item]
 
     if not title and structured.paragraphs:
@@ -328,7 +329,7 @@ def clean_text(
         captions=captions,
         publisher=publisher,
         removed=removed,
-        furniture=structured.items,
+        furniture=site_furniture + structured.items,
         authors=structured.authors,
         published=structured.published,
         cleaned_with=digest,

@@ -31,6 +31,7 @@ from .structure import (
     HEADING,
     LEDE,
     NOTICE,
+    REMOVED,
     fingerprint,
     furniture_digest,
     furniture_kind,
@@ -212,8 +213,10 @@ def reclean_article(row, entries, digest):
         changes["body"] = result.body
     if result.lede != lede:
         changes["lede"] = result.lede
-    if result.items != (items or []):
-        changes["furniture"] = result.items
+    # Cleaning's site furniture stays: the rebuilt paragraphs no longer hold it.
+    result_items = [item for item in items or () if item.get("kind") == REMOVED] + result.items
+    if result_items != (items or []):
+        changes["furniture"] = result_items
     if result.authors and not authors:
         changes["authors"] = result.authors
     if result.published and published is None:

@@ -89,7 +89,6 @@ class Prepared:
     word_count: int
     generated: bool = False
     source_id: int | None = None
-    notes: list = field(default_factory=list)
     analysis: "Analysis | None" = None
     search_vector: str | None = None  # see SearchIndex.search_vectors
     story_key: int | None = None  # set by the writer, see writer.StoryGrouper
@@ -256,7 +255,6 @@ def prepare(raw, *, warn, furniture=None):
         generated=_flag(fields.get("generated"), "generated"),
         content_hash=Article.hash_content(clean.title, clean.body),
         word_count=len(clean.body.split()),
-        notes=clean.removed,
         translation_of="" if translation_of == url else translation_of,
         signature=signature(clean.body),
         furniture=clean.furniture,

@@ -16,6 +16,10 @@ original paragraphs; footnotes add ``offset`` in the stripped paragraph, an
 inline dateline has ``inline``; an item ``{"kind": "lede", "at": i}``
 marks the paragraph that became the lede).  :func:`original_paragraphs`
 rebuilds the original exactly from the body, the lede and these items.
+Cleaning puts before them the lines it took out as site furniture
+(:mod:`.furniture`'s rules: "Sign up to …", image placeholders, teaser
+links, a repeated headline), as ``{"kind": "removed", "rule", "text"}``:
+kept for editors to see, not placed back.
 
 This module imports no Django code, so worker processes can use it freely.
 """
@@ -35,6 +39,7 @@ NOTICE, HEADING, BYLINE, DATELINE, FOOTNOTE, LEDE = (
     "footnote",
     "lede",
 )
+REMOVED = "removed"  # a line cleaning took out by a site-furniture rule
 WHOLE_PARAGRAPH = (NOTICE, HEADING, BYLINE, DATELINE)
 TOP_ZONE = 3  # bylines and datelines are looked for among the first paragraphs only
 FINGERPRINT_MAX = 3000  # longer paragraphs are article text, never furniture

@@ -249,8 +249,15 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
             "<ul>{}</ul>",
             format_html_join(
                 "",
-                "<li><strong>{}</strong> (paragraph {}): {}</li>",
-                ((item["kind"], item.get("at", 0) + 1, item["text"]) for item in items),
+                "<li><strong>{}</strong> ({}): {}</li>",
+                (
+                    (
+                        item["kind"],
+                        item["rule"] if "rule" in item else f"paragraph {item.get('at', 0) + 1}",
+                        item["text"],
+                    )
+                    for item in items
+                ),
             ),
         )
 
