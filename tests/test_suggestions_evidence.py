@@ -190,3 +190,18 @@ def test_a_title_inside_a_run_of_capitals_is_cut_off_with_what_precedes_it(tmp_p
     names = set(Suggestion.objects.values_list("name", flat=True))
     assert {"Marta Kovalyk", "Ostap Kmit", "Office of the Head of State"} <= names
     assert not {name for name in names if "Minister" in name or "President" in name}
+
+
+def test_a_title_after_a_comma_marks_a_person_and_a_name_may_open_a_sentence(tmp_path, gazetteer):
+    body = (
+        "Ostap Kmit, deputy head of the office, met the envoys. Ostap Kmit spoke first. "
+        "Later Marta Kovalyk, the adviser, spoke. Adviser to the office, she left early."
+    )
+    path = tmp_path / "apposition.jsonl"
+    path.write_text(json.dumps({"source": "Ridge Analysis", "title": "Talks", "body": body}))
+    import_paths([path])
+    suggestions = {s.name: s for s in Suggestion.objects.all()}
+    assert "Adviser" not in suggestions
+    for name in ("Ostap Kmit", "Marta Kovalyk"):
+        assert suggestions[name].kind == Suggestion.Kind.ACTOR
+        assert suggestions[name].mid_sentence_count == suggestions[name].mention_count

@@ -67,6 +67,7 @@ TITLES = _words(
     general gen lieutenant colonel col major maj captain capt commander admiral marshal
     sergeant army navy senator governor mayor chief head former acting senior junior
     spokesperson spokesman spokeswoman ambassador envoy chairman chairwoman director
+    adviser advisor
     dictator leader chancellor
     pope patriarch king queen prince princess st saint"""
 )
@@ -345,10 +346,12 @@ def find_candidates(scan, text, limit=None):
             entry = found[key] = [name, 0, sentence, 0, 0, 0, 0, Counter(), in_lower_case]
         entry[MENTIONS] += 1
         entry[FORMS][name] += 1
-        if not first_in_sentence:
+        if not first_in_sentence or len(words) > 1:  # a common word opens sentences alone
             entry[MID] += 1
+        titled = (start > 0 and run[start - 1].casefold() in TITLES) or (
+            end == len(run) and _titled_after(scan, last)
+        )
         last = (run[end] if end < len(run) else words[-1]).casefold()
-        titled = start > 0 and run[start - 1].casefold() in TITLES
         if titled or last in ACTOR_HEADS or (end == len(run) and after in SPEECH_VERBS):
             entry[ACTOR_VOTES] += 1
             entry[CUED] += 1
@@ -356,6 +359,18 @@ def find_candidates(scan, text, limit=None):
             entry[PLACE_VOTES] += 1
             entry[CUED] += 1
     return found
+
+
+def _titled_after(scan, last):
+    """Whether a title follows word ``last`` after a comma ("Ihor Zhovkva,
+    deputy head of …", "Marta Kovalyk, the minister")."""
+    pieces = scan.pieces
+    if not pieces[2 * last + 2 : 2 * last + 3] or not pieces[2 * last + 2].startswith(","):
+        return False
+    following = [word.casefold() for word in pieces[2 * last + 3 : 2 * last + 7 : 2]]
+    if following[:1] in (["the"], ["a"], ["an"]):
+        following = following[1:]
+    return bool(following) and following[0] in TITLES
 
 
 def _source_keys():
