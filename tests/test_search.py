@@ -110,6 +110,39 @@ def test_prefix_matches_every_word_that_starts_so(client, corpus, prefix):
     assert found_set(client, q=prefix) == corpus.slugs("pokrovsk_headline", "pokrovsk_body")
 
 
+# Headline, lede and body words, one edited away and one deleted, Latin and
+# Cyrillic (two bytes a letter): a prefix of each length finds exactly the
+# articles still holding a word it begins.
+PREFIX_TEXTS = [
+    {"title": "Zhovtneva street reopened", "body": "text"},
+    {"title": "Report", "lede": "Near zhovtnevyi district.", "body": "text"},
+    {"title": "Report", "body": "Shelling of Zhovtnevoho square and Жовтневої вулиці."},
+    {"title": "Report", "body": "Жовтнева площа; zhuravka."},
+    {"title": "Report", "body": "Жолудь."},
+]
+
+
+@pytest.mark.parametrize("root", ["zhovtnev", "жовтнев"])
+@pytest.mark.parametrize("length", range(2, 8))
+def test_a_prefix_of_any_length_finds_every_word_it_begins(client, root, length):
+    """SQLite keeps prefix indexes of some lengths (sqlite.PREFIX_LENGTHS)
+    and reads the others word by word: every length finds the same."""
+    articles = [Article.objects.create(status="published", **text) for text in PREFIX_TEXTS]
+    edited = Article.objects.create(status="published", title="Zhovtneva", body="Жовтнева")
+    edited.title, edited.body = "Report", "text"
+    edited.save()
+    Article.objects.create(status="published", title="Zhovtnevyi", body="Жовтневий").delete()
+    prefix = root[:length]
+    beginning = re.compile(rf"\b{prefix}", re.IGNORECASE)
+    expected = {
+        article.slug
+        for article in articles
+        if beginning.search(f"{article.title} {article.lede} {article.body}")
+    }
+    assert expected
+    assert found_set(client, q=f"{prefix}*", exact=1) == expected
+
+
 def test_prefix_of_a_name(client, corpus):
     assert found_set(client, q="Kupi*") == corpus.slugs("pokrovsk_body")
 
