@@ -51,6 +51,7 @@ from ..models import (
 )
 from ..month_counts import ACTOR, ARCHIVE, LOCATION, SOURCE
 from ..pagination import InIdOrder, paginate, parse_page_number
+from ..statements import placeholders, read_rows
 from .aliases import expand_aliases
 from .facets import FACET_BASES, compute_facets
 from .forms import expand_word_forms
@@ -636,9 +637,7 @@ def main_mentions(mention_model, entity_field, article_ids):
     if not article_ids:
         return {}
     sql = _main_mentions_sql(mention_model, entity_field, len(article_ids))
-    with connections[router.db_for_read(mention_model)].cursor() as cursor:
-        cursor.execute(sql, article_ids)
-        rows = cursor.fetchall()
+    rows = read_rows(mention_model, sql, article_ids)
     view_name = f"articles:{entity_field}_detail"
     main = {}
     for article_id, name, slug in rows:
@@ -655,9 +654,9 @@ def _main_mentions_sql(mention_model, entity_field, articles):
     mentioned first, ties by name."""
     entity = mention_model._meta.get_field(entity_field)
     article_id = mention_model._meta.get_field("article").column
-    placeholders = ", ".join(["%s"] * articles)
     return (
         f'SELECT m."{article_id}", e."name", e."slug" FROM "{mention_model._meta.db_table}" m '
         f'INNER JOIN "{entity.related_model._meta.db_table}" e ON (m."{entity.column}" = e."id") '
-        f'WHERE m."{article_id}" IN ({placeholders}) ORDER BY 1 ASC, m."count" DESC, 2 ASC'
+        f'WHERE m."{article_id}" IN ({placeholders(articles)}) '
+        'ORDER BY 1 ASC, m."count" DESC, 2 ASC'
     )

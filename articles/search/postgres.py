@@ -558,17 +558,16 @@ class PostgresQueryCompiler(QueryCompiler):
             return None  # no match to test: the planner's plan is right
         if not newest:
             return ReadingPlan(BITMAP_PLAN)  # no index walks oldest first (NULLs last)
-        estimated = _estimated_rows(self.connection, matches)
+        estimates = _Estimates(self.connection)
+        estimated = estimates.rows(matches)
         phrase = any(_has_phrase(node) for node in positive)
-        if not phrase and (
-            estimated**2 >= WALK_FACTOR * limit * _estimated_rows(self.connection, candidates)
-        ):
+        if not phrase and estimated**2 >= WALK_FACTOR * limit * estimates.rows(candidates):
             return ReadingPlan(WALK_PLAN)
         if search_index_method(self.connection) == "rum" and any(
             _phrases_only(_unabsorbed(node)) for node in positive
         ):
             return ReadingPlan(BITMAP_PLAN)
-        return ReadingPlan(BITMAP_PLAN, since=_recent_enough(self.connection, estimated, limit))
+        return ReadingPlan(BITMAP_PLAN, since=_recent_enough(estimates, estimated, limit))
 
     def planned(self, settings):
         return _local_settings(self.connection, settings) if settings else nullcontext()
@@ -1001,11 +1000,11 @@ def _local_settings(connection, values):
             cursor.execute(_READ_AND_SET, [list(before), list(before.values())])
 
 
-def _recent_enough(connection, matches, limit):
+def _recent_enough(estimates, matches, limit):
     """The ``since`` of a :class:`ReadingPlan` for about ``matches`` matches,
     or None when it would leave out too few articles to be worth trying."""
     published = Article.objects.published()
-    total = _estimated_rows(connection, published)
+    total = estimates.rows(published)
     newer = int(RECENT_MARGIN * limit * total / max(matches, 1))
     if newer >= total // 2:
         return None
@@ -1013,13 +1012,24 @@ def _recent_enough(connection, matches, limit):
     return dated.values_list("published", flat=True)[newer : newer + 1].first()
 
 
-def _estimated_rows(connection, queryset):
-    """The planner's estimate of the rows ``queryset`` returns."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        (plan,) = cursor.fetchone()
-    return plan[0]["Plan"]["Plan Rows"]
+class _Estimates:
+    """The planner's estimates of the rows of querysets, each statement asked
+    once: a search without filters tests its matches on every published
+    article, whose estimate ``_recent_enough`` wants too."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.known = {}  # (SQL, parameters): rows
+
+    def rows(self, queryset):
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        key = (sql, tuple(params))
+        if key not in self.known:
+            with self.connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+                (plan,) = cursor.fetchone()
+            self.known[key] = plan[0]["Plan"]["Plan Rows"]
+        return self.known[key]
 
 
 def _phrases_only(node):
