@@ -51,7 +51,7 @@ from ..models import (
 )
 from ..month_counts import ACTOR, ARCHIVE, LOCATION, SOURCE
 from ..pagination import InIdOrder, paginate, parse_page_number
-from ..statements import placeholders, read_rows
+from ..statements import placeholders, read_connection, read_rows
 from .aliases import expand_aliases
 from .facets import FACET_BASES, compute_facets
 from .forms import expand_word_forms
@@ -66,7 +66,8 @@ PLAIN_SNIPPET_WORDS = 45
 NEWEST = [F("published").desc(nulls_last=True), "-created", "-pk"]
 OLDEST = [F("published").asc(nulls_last=True), "created", "pk"]
 ROW_FIELDS = ("pk", "published", "source_id", "language")
-TEXT_FIELDS = ("pk", "title", "lede", "body")
+# The texts that rescoring reads, of the articles of some ids.
+_TEXTS_SQL = 'SELECT "id", "title", "lede", "body" FROM "articles_article" WHERE "id" IN ({})'
 FEW_RESULTS = 3  # fewer matches than this and the page offers other spellings
 MAX_UNITS_CORRECTED = 4
 MAX_SPELLING_OFFERS = 3
@@ -341,7 +342,8 @@ class SearchResults:
         best = ranked[:RESCORE_WINDOW]
         if not best or not any(unit.kind != "prefix" for unit in self.parsed.units):
             return ranked
-        texts = Article.objects.filter(pk__in=IdList(best)).values_list(*TEXT_FIELDS)
+        ids_sql, ids_params = IdList(best).sql_for(read_connection(Article))
+        texts = read_rows(Article, _TEXTS_SQL.format(ids_sql), ids_params)
         written = {pk: "\n".join(parts) for pk, *parts in texts}
         nearness = not self.compiler.ranks_nearness
         return rescored(best, written, self.parsed, nearness=nearness) + ranked[RESCORE_WINDOW:]
