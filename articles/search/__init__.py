@@ -25,6 +25,7 @@ rest of the search still runs.
 import math
 from collections import Counter
 from functools import cache, cached_property, lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 from urllib.parse import quote_plus, urlencode
 
@@ -380,7 +381,7 @@ class SearchResults:
         """The ids of ``rows()`` (up to ``ARCHIVE_SEARCH_WINDOW``), which the
         page ranks and the actor and place facets count, as one ``IdList``:
         written once for every statement that passes them."""
-        return IdList(row[0] for row in self.rows()[: settings.ARCHIVE_SEARCH_WINDOW])
+        return IdList(map(itemgetter(0), self.rows()[: settings.ARCHIVE_SEARCH_WINDOW]))
 
     @cached_property
     def page(self):
