@@ -39,7 +39,7 @@ import math
 import re
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
-from functools import lru_cache, reduce
+from functools import cache, lru_cache, reduce
 from operator import or_
 
 from django.conf import settings
@@ -1019,13 +1019,23 @@ def _local_settings(connection, values):
 def _recent_enough(estimates, matches, limit):
     """The ``since`` of a :class:`ReadingPlan` for about ``matches`` matches,
     or None when it would leave out too few articles to be worth trying."""
-    published = Article.objects.published()
-    total = estimates.rows(published)
+    total = estimates.rows_of(*_published_statement())
     newer = int(RECENT_MARGIN * limit * total / max(matches, 1))
     if newer >= total // 2:
         return None
-    dated = published.filter(published__isnull=False).order_by("-published")
+    dated = Article.objects.published().filter(published__isnull=False).order_by("-published")
     return dated.values_list("published", flat=True)[newer : newer + 1].first()
+
+
+def _statement(queryset):
+    """``(SQL, parameters)`` of the ids of ``queryset``, unordered."""
+    return queryset.order_by().values("pk").query.sql_with_params()
+
+
+@cache
+def _published_statement():
+    """``_statement`` of every published article, compiled once."""
+    return _statement(Article.objects.published())
 
 
 class _Estimates:
@@ -1038,7 +1048,9 @@ class _Estimates:
         self.known = {}  # (SQL, parameters): rows
 
     def rows(self, queryset):
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        return self.rows_of(*_statement(queryset))
+
+    def rows_of(self, sql, params):
         key = (sql, tuple(params))
         if key not in self.known:
             with self.connection.cursor() as cursor:
