@@ -125,6 +125,14 @@ class ArticleFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self._mention_counts = {}  # (filter name, entity pk) -> mentions, up to DRIVING_MENTIONS
 
+    def get_form_class(self):
+        """The form of the filters, built once a process: its fields follow
+        from the filters' declarations only, and each form copies them (each
+        search built nine fields and a form class, 0.3 ms)."""
+        if "_form_class" not in type(self).__dict__:
+            type(self)._form_class = super().get_form_class()
+        return type(self)._form_class
+
     def filter_queryset(self, queryset, skip=()):
         """Apply every valid filter except those named in ``skip``."""
         driving_name, driver, driver_mentions = self._rarest_mentioned(skip)

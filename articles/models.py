@@ -215,23 +215,29 @@ class IdList(models.Expression):
 
     def __init__(self, ids):
         super().__init__()
-        self.ids = [int(pk) for pk in ids]
+        self.ids = list(map(int, ids))  # a third faster than a comprehension on 10,000
         # The parameter, written once for every statement that passes these
         # ids (shared by the copies Django makes of the expression): writing
         # 10,000 ids took 1.4 ms, and a search page passed them three times.
         self._written = {}
 
     def as_sql(self, compiler, connection):
+        return self.sql_for(connection)
+
+    def as_sqlite(self, compiler, connection):
+        return self.sql_for(connection)
+
+    def sql_for(self, connection):
+        """``(subquery, params)`` listing the ids, for ``connection``'s database."""
+        if connection.vendor == "sqlite":
+            if "json" not in self._written:
+                self._written["json"] = json.dumps(self.ids)
+            return "SELECT value FROM json_each(%s)", [self._written["json"]]
         # An array literal: psycopg adapting a list looks at every element
         # (7 ms of a search page of "forces" at 2,000 generated articles).
         if "array" not in self._written:
             self._written["array"] = "{" + ",".join(map(str, self.ids)) + "}"
         return "SELECT unnest(%s::bigint[])", [self._written["array"]]
-
-    def as_sqlite(self, compiler, connection):
-        if "json" not in self._written:
-            self._written["json"] = json.dumps(self.ids)
-        return "SELECT value FROM json_each(%s)", [self._written["json"]]
 
 
 # The fields of an article that the lists of articles show (``for_lists``).

@@ -1,11 +1,15 @@
 """Facet counts: the number beside every choice is the number of articles a
 click on it gives, with every other filter in force."""
 
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
 
+from articles import month_counts
 from articles.filters import ArticleFilter
+from articles.models import Actor, ActorMention, Article, Location, LocationMention
+from articles.search.facets import FACET_LIMIT
 
 from .search_corpus import build_corpus
 
@@ -180,3 +184,56 @@ def test_the_rarest_entity_driving_a_search_changes_no_count(client, corpus, par
     driven = seen()
     monkeypatch.setattr(ArticleFilter, "DRIVING_MENTIONS", 0)
     assert seen() == driven
+
+
+def _article_mentioning(corpus, title, actors=(), places=()):
+    """A published article from The Times mentioning ``actors`` and ``places``
+    (``(entity, times)`` pairs)."""
+    article = Article.objects.create(
+        title=title, body=f"{title}.", source=corpus.sources["times"], published=date(2024, 5, 1)
+    )
+    for actor, times in actors:
+        ActorMention.objects.create(article=article, actor=actor, count=times)
+    for place, times in places:
+        LocationMention.objects.create(article=article, location=place, count=times)
+    month_counts.add_articles([article.pk])
+    return article
+
+
+def test_a_chosen_actor_stays_in_its_facet_among_more_than_it_shows(client, corpus):
+    crowd = [
+        Actor.objects.create(slug=f"crowd-{n:02}", name=f"Crowd {n:02}", kind="organisation")
+        for n in range(FACET_LIMIT + 1)
+    ]
+    rare = Actor.objects.create(slug="zz-rare", name="Zz Rare", kind="person")
+    _article_mentioning(corpus, "Crowded report", [(actor, 1) for actor in crowd + [rare]])
+    response = client.get("/search/", {"actor": "zz-rare"})
+    actors = facets_by_name(response)["actor"].values
+    assert len(actors) == FACET_LIMIT
+    assert (actors[0].value, actors[0].selected, actors[0].count) == ("zz-rare", True, 1)
+    # The others by count, then name: the last of the crowd is left out.
+    assert [value.value for value in actors[1:]] == [actor.slug for actor in crowd[:-2]]
+
+
+def test_each_result_shows_its_most_mentioned_actors_and_places(client, corpus):
+    actors = [
+        Actor.objects.create(slug=slug, name=name, kind="person")
+        for slug, name in [("bravo", "Bravo"), ("alpha", "Alpha"), ("delta", "Delta")]
+    ]
+    georgia = Actor.objects.create(slug="georgia-state", name="Georgia", kind="state")
+    place = Location.objects.create(slug="georgia", name="Georgia", kind="country")
+    _article_mentioning(
+        corpus,
+        "Quadrilateral report",
+        [(actors[0], 3), (actors[1], 3), (actors[2], 1), (georgia, 5)],
+        [(place, 9), (corpus.locations["kyiv"], 2)],
+    )
+    response = client.get("/search/", {"q": "quadrilateral"})
+    (result,) = response.context["page"].items
+    # Most mentioned first, ties by name; three at most.
+    assert [actor.name for actor in result.main_actors] == ["Georgia", "Alpha", "Bravo"]
+    assert result.main_actors[0].url == "/actors/georgia-state/"
+    # The place that an actor names already is left out.
+    assert [(p.name, p.url) for p in result.main_locations] == [("Kyiv", "/locations/kyiv/")]
+    page = response.content.decode()
+    assert '<a class="entity entity-actor" href="/actors/alpha/">Alpha</a>' in page

@@ -22,12 +22,13 @@ about 12,000 whatever the size.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from operator import itemgetter
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 
 from ..models import ActorMention, Language, LocationMention, Source
+from ..statements import placeholders, read_connection, read_rows
 
 FACET_LIMIT = 30  # values fetched per facet
 FACET_SHOWN = 8  # shown before "more"
@@ -65,15 +66,14 @@ def counted_rows(results, skip=frozenset()):
     return results.rows(skip)[: settings.ARCHIVE_SEARCH_WINDOW]
 
 
-def _selected_first(field, selected):
-    """Order key that keeps the chosen values in the top ``FACET_LIMIT``."""
-    if not selected:
-        return Value(0, output_field=IntegerField())
-    return Case(When(**{f"{field}__in": selected}, then=1), default=0, output_field=IntegerField())
-
-
 def _toggle(results, name, value, selected):
     return results.url(remove=(name, value)) if selected else results.url(add=(name, value))
+
+
+# ``(id, name, slug)`` of the sources of some ids, by name.
+_SOURCES_SQL = (
+    'SELECT "id", "name", "slug" FROM "articles_source" WHERE "id" IN ({}) ORDER BY 2 ASC'
+)
 
 
 def source_facet(results):
@@ -81,7 +81,11 @@ def source_facet(results):
     counts = Counter(map(itemgetter(2), counted_rows(results, skip={"source"})))
     counts.pop(None, None)
     # Names and slugs only: the sources as models cost a page 1 ms.
-    sources = Source.objects.filter(pk__in=list(counts)).values_list("pk", "name", "slug")
+    sources = (
+        read_rows(Source, _SOURCES_SQL.format(placeholders(len(counts))), list(counts))
+        if counts
+        else []
+    )
     ranked = sorted(
         ((name, slug, counts[pk]) for pk, name, slug in sources),
         key=lambda item: (item[1] not in selected, -item[2], item[0]),
@@ -102,14 +106,6 @@ def source_facet(results):
     return facet
 
 
-class OfTheGroup(Subquery):
-    """A subquery of the grouped columns only: read once a group, and not
-    itself grouped by, which would read it once a row."""
-
-    def get_group_by_cols(self):
-        return []
-
-
 def mention_facet(results, name, label, mention_model, entity_field):
     """The mentions of the rows' articles counted by entity id, each
     entity's slug and name then read once: grouped by slug and name, every
@@ -117,37 +113,51 @@ def mention_facet(results, name, label, mention_model, entity_field):
     counted.  "forces" at 100,000 synthetic articles (some 5,000 mentions of
     actors, 4,000 of places), on SQLite: actors 6.3 -> 3.4 ms, places 5.7 to
     6.3 -> 3.1 (the page's statements timed on the benchmark's archive, CPU
-    time, best of 5, two runs); on PostgreSQL 14 to 17 ms either way."""
+    time, best of 5, two runs); on PostgreSQL 14 to 17 ms either way.  The
+    statement is written once a shape (``_mention_counts_sql``): built and
+    compiled by the ORM, it took 1 to 2 ms of the page's Python each time."""
     selected = results.filterset.selected(name)
     selected_slugs = {obj.slug for obj in selected}
-    entity_id = f"{entity_field}_id"
-    entity_model = mention_model._meta.get_field(entity_field).related_model
-    entity = entity_model.objects.filter(pk=OuterRef(entity_id)).order_by()
-    rows = (
-        mention_model.objects.filter(article_id__in=results.window_ids)
-        .values(entity_id)
-        .annotate(n=Count("article_id"))
-        .annotate(
-            slug=OfTheGroup(entity.values("slug")),
-            label=OfTheGroup(entity.values("name")),
-            chosen=_selected_first(entity_id, [obj.pk for obj in selected]),
-        )
-        .order_by("-chosen", "-n", "label")[:FACET_LIMIT]
-    )
+    ids_sql, ids_params = results.window_ids.sql_for(read_connection(mention_model))
+    chosen = [obj.pk for obj in selected]
+    sql = _mention_counts_sql(mention_model, entity_field, len(chosen), ids_sql)
+    rows = read_rows(mention_model, sql, [*chosen, *ids_params])
     facet = Facet(name, label, mode="all")
-    for row in rows:
-        slug, is_selected = row["slug"], row["slug"] in selected_slugs
+    for _, n, slug, entity_name, _ in rows:
+        is_selected = slug in selected_slugs
         facet.values.append(
             FacetValue(
                 slug,
-                row["label"],
-                row["n"],
+                entity_name,
+                n,
                 is_selected,
                 _toggle(results, name, slug, is_selected),
                 results.url(add=(f"exclude_{name}", slug), remove=(name, slug)),
             )
         )
     return facet
+
+
+@cache
+def _mention_counts_sql(mention_model, entity_field, chosen, ids_sql):
+    """The ``FACET_LIMIT`` entities most mentioned by the articles of
+    ``ids_sql`` (``IdList.sql_for``), the ``chosen`` ones (as many ids, the
+    statement's first parameters) first: ``(id, count, slug, name)``.  Each
+    entity's slug and name are read once a group by subqueries, which are
+    not grouped by."""
+    entity = mention_model._meta.get_field(entity_field)
+    entities = entity.related_model._meta.db_table
+    entity_id = entity.column
+    article_id = mention_model._meta.get_field("article").column
+    chosen_first = f'CASE WHEN m."{entity_id}" IN ({placeholders(chosen)}) THEN 1 ELSE 0 END'
+    return (
+        f'SELECT m."{entity_id}", COUNT(m."{article_id}") AS n, '
+        f'(SELECT e."slug" FROM "{entities}" e WHERE e."id" = m."{entity_id}") AS slug, '
+        f'(SELECT e."name" FROM "{entities}" e WHERE e."id" = m."{entity_id}") AS label, '
+        f"{chosen_first if chosen else '0'} AS chosen "
+        f'FROM "{mention_model._meta.db_table}" m WHERE m."{article_id}" IN ({ids_sql}) '
+        f"GROUP BY 1 ORDER BY 5 DESC, 2 DESC, 4 ASC LIMIT {FACET_LIMIT}"
+    )
 
 
 # Facets counted from the articles' own columns, and the filters each ignores.

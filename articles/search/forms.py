@@ -21,10 +21,9 @@ from breame.data.spelling_constants import (
     AMERICAN_ENGLISH_SPELLINGS,
     BRITISH_ENGLISH_SPELLINGS,
 )
-from django.db import router
-from django.db.models import Q, Subquery
 
 from ..models import ArchiveWord
+from ..statements import placeholders, read_rows
 from .query import Phrase, Word, node_for, tokenize
 from .vocabulary import HYPHENATED_WORD, words_of
 
@@ -141,6 +140,12 @@ def split_compounds(unit):
     return [f"{word[:cut]}-{word[cut:]}" for cut in range(MIN_PART, len(word) - MIN_PART + 1)]
 
 
+_HELD_SQL = (
+    'SELECT "word" FROM "articles_archiveword" WHERE ("word" IN ({}) '
+    'OR "id" = (SELECT "id" FROM "articles_archiveword" LIMIT 1))'
+)
+
+
 def _archive_holds(forms):
     """``(held, absent)``: the ``forms`` the archive's vocabulary holds, and
     those it would hold and does not (none while it is empty, an archive
@@ -151,13 +156,9 @@ def _archive_holds(forms):
     checked = {form for form in forms if form in words_of(form)}
     if not checked:
         return set(), set()
-    words = ArchiveWord.objects.using(router.db_for_read(ArchiveWord))
     # The forms present, and any one word if there is one.
-    found = set(
-        words.filter(
-            Q(word__in=sorted(checked)) | Q(pk=Subquery(words.values("pk")[:1]))
-        ).values_list("word", flat=True)
-    )
+    sql = _HELD_SQL.format(placeholders(len(checked)))
+    found = {word for (word,) in read_rows(ArchiveWord, sql, sorted(checked))}
     held = checked & found
     return held, (checked - held if found else set())
 

@@ -39,7 +39,7 @@ import math
 import re
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, lru_cache, reduce
 from operator import or_
 
 from django.conf import settings
@@ -465,6 +465,36 @@ class _Headline(SearchHeadline):
         return sql, [*params, self.written[key]]
 
 
+# The query's text in the statement of ``_snippets_statement``, until it is put in.
+_QUERY_MARK = "query-text-mark"
+
+
+@lru_cache(maxsize=32)
+def _snippets_statement(articles):
+    """``(SQL, parameters)`` of the snippets of ``articles`` articles (see
+    ``snippets``), the query's text ``_QUERY_MARK`` and the ids last: built
+    and compiled by the ORM once, not 1 ms of each search page's Python."""
+    query = _own_tsquery(_QUERY_MARK)
+    rows = Article.objects.filter(pk__in=range(articles)).values_list(
+        "pk",
+        _headline("title", query, highlight_all=True),
+        _headline("lede", query, max_words=40, min_words=20),
+        _headline(
+            "body",
+            query,
+            max_fragments=2,
+            max_words=20,
+            min_words=8,
+            short_word=0,
+            fragment_delimiter=" … ",
+        ),
+        Left("body", EDGE),
+        Right("body", EDGE),
+    )
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
+
+
 def _headline(column, query, **options):
     """The ``column`` of each article with the matches of ``query`` marked, in
     the article's configuration, on the text as indexed (see ``_restore``)."""
@@ -558,17 +588,16 @@ class PostgresQueryCompiler(QueryCompiler):
             return None  # no match to test: the planner's plan is right
         if not newest:
             return ReadingPlan(BITMAP_PLAN)  # no index walks oldest first (NULLs last)
-        estimated = _estimated_rows(self.connection, matches)
+        estimates = _Estimates(self.connection)
+        estimated = estimates.rows(matches)
         phrase = any(_has_phrase(node) for node in positive)
-        if not phrase and (
-            estimated**2 >= WALK_FACTOR * limit * _estimated_rows(self.connection, candidates)
-        ):
+        if not phrase and estimated**2 >= WALK_FACTOR * limit * estimates.rows(candidates):
             return ReadingPlan(WALK_PLAN)
         if search_index_method(self.connection) == "rum" and any(
             _phrases_only(_unabsorbed(node)) for node in positive
         ):
             return ReadingPlan(BITMAP_PLAN)
-        return ReadingPlan(BITMAP_PLAN, since=_recent_enough(self.connection, estimated, limit))
+        return ReadingPlan(BITMAP_PLAN, since=_recent_enough(estimates, estimated, limit))
 
     def planned(self, settings):
         return _local_settings(self.connection, settings) if settings else nullcontext()
@@ -632,27 +661,13 @@ class PostgresQueryCompiler(QueryCompiler):
         node = parsed.any_positive_node()
         if node is None or not article_ids:
             return {}
-        query = _own_tsquery(compile_node(_flattened(node)))
-        rows = (
-            Article.objects.using(self.connection.alias)
-            .filter(pk__in=article_ids)
-            .values_list(
-                "pk",
-                _headline("title", query, highlight_all=True),
-                _headline("lede", query, max_words=40, min_words=20),
-                _headline(
-                    "body",
-                    query,
-                    max_fragments=2,
-                    max_words=20,
-                    min_words=8,
-                    short_word=0,
-                    fragment_delimiter=" … ",
-                ),
-                Left("body", EDGE),
-                Right("body", EDGE),
-            )
-        )
+        sql, params = _snippets_statement(len(article_ids))
+        text = compile_node(_flattened(node))
+        params = [text if param == _QUERY_MARK else param for param in params]
+        with self.connection.cursor() as cursor:
+            # The ids are the statement's last parameters (its WHERE).
+            cursor.execute(sql, [*params[: -len(article_ids)], *article_ids])
+            rows = cursor.fetchall()
         snippets, alone = {}, _PhraseWords(node)
         for pk, title, lede, body, body_start, body_end in rows:
             title, lede, body = _restore([title, lede, body], alone)
@@ -1001,25 +1016,48 @@ def _local_settings(connection, values):
             cursor.execute(_READ_AND_SET, [list(before), list(before.values())])
 
 
-def _recent_enough(connection, matches, limit):
+def _recent_enough(estimates, matches, limit):
     """The ``since`` of a :class:`ReadingPlan` for about ``matches`` matches,
     or None when it would leave out too few articles to be worth trying."""
-    published = Article.objects.published()
-    total = _estimated_rows(connection, published)
+    total = estimates.rows_of(*_published_statement())
     newer = int(RECENT_MARGIN * limit * total / max(matches, 1))
     if newer >= total // 2:
         return None
-    dated = published.filter(published__isnull=False).order_by("-published")
+    dated = Article.objects.published().filter(published__isnull=False).order_by("-published")
     return dated.values_list("published", flat=True)[newer : newer + 1].first()
 
 
-def _estimated_rows(connection, queryset):
-    """The planner's estimate of the rows ``queryset`` returns."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        (plan,) = cursor.fetchone()
-    return plan[0]["Plan"]["Plan Rows"]
+def _statement(queryset):
+    """``(SQL, parameters)`` of the ids of ``queryset``, unordered."""
+    return queryset.order_by().values("pk").query.sql_with_params()
+
+
+@cache
+def _published_statement():
+    """``_statement`` of every published article, compiled once."""
+    return _statement(Article.objects.published())
+
+
+class _Estimates:
+    """The planner's estimates of the rows of querysets, each statement asked
+    once: a search without filters tests its matches on every published
+    article, whose estimate ``_recent_enough`` wants too."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.known = {}  # (SQL, parameters): rows
+
+    def rows(self, queryset):
+        return self.rows_of(*_statement(queryset))
+
+    def rows_of(self, sql, params):
+        key = (sql, tuple(params))
+        if key not in self.known:
+            with self.connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+                (plan,) = cursor.fetchone()
+            self.known[key] = plan[0]["Plan"]["Plan Rows"]
+        return self.known[key]
 
 
 def _phrases_only(node):
