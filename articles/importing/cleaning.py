@@ -58,6 +58,11 @@ _HTML_TAG = re.compile(
     re.IGNORECASE,
 )
 _HTML_BREAK = re.compile(r"<br\b[^<>]*>", re.IGNORECASE)
+# A footnote number set as superscript ("<sup><a href=…>3</a></sup>"): kept as "[3]",
+# the mark the footnotes are taken out by, rather than glued to the word before.
+_HTML_FOOTNOTE = re.compile(
+    r"<sup\b[^<>]*>\s*(?:<a\b[^<>]*>\s*)?\[?(\d{1,3})\]?\s*(?:</a>\s*)?</sup>", re.IGNORECASE
+)
 _HTML_BLOCK = re.compile(rf"</?(?:{_HTML_BLOCK_TAGS})\b[^<>]*>", re.IGNORECASE)
 _HTML_HIDDEN = re.compile(
     r"<(script|style|noscript)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
@@ -66,6 +71,8 @@ _HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31})
 _TERMINAL = ".!?…:;"
 _CLOSERS = "\"'”’»)]"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[^\W\d_])")
+# A footnote mark ending a line ("forces.[3]", "forces.³", "forces.3") hides its full stop.
+_TRAILING_FOOTNOTE = re.compile(r"(?:\[\d{1,3}\])+$|[⁰¹²³⁴-⁹]+$|(?<=[^\W\d_][.!?…])\d{1,3}$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
@@ -97,6 +104,7 @@ def text_from_markup(text):
     running text is text, shown escaped like any other."""
     if "<" in text and (_HTML_BLOCK.search(text) or _HTML_BREAK.search(text)):
         text = _HTML_HIDDEN.sub("", text)
+        text = _HTML_FOOTNOTE.sub(r"[\1]", text)
         text = _HTML_BREAK.sub("\n", text)
         text = _HTML_TAG.sub("", _HTML_BLOCK.sub("\n\n", text))
     if "&" in text:
@@ -123,7 +131,8 @@ def dominant_script(text, sample=1000):
 
 
 def _ends_sentence(line):
-    return line.rstrip(_CLOSERS)[-1:] in tuple(_TERMINAL) if line.rstrip(_CLOSERS) else False
+    line = _TRAILING_FOOTNOTE.sub("", line).rstrip(_CLOSERS)
+    return line[-1:] in tuple(_TERMINAL) if line else False
 
 
 def reads_as_headline(line, *, min_words=1, max_words=30):
@@ -237,6 +246,18 @@ def _repeats_headline(line, headline):
     return normalize_name(line) == headline
 
 
+def _drop_leading_furniture(blocks, removed):
+    """Take the furniture lines opening a text out before its headline is
+    chosen ("FOR IMMEDIATE RELEASE" is no headline)."""
+    while blocks and len(blocks[0][0]) < 400:
+        rule = _LINE_RULES.fullmatch(blocks[0][0])
+        if not rule:
+            return
+        removed.append((_LINE_RULE_NAMES[rule.lastgroup], blocks[0].pop(0)))
+        if not blocks[0]:
+            blocks.pop(0)
+
+
 def _takes_lede(paragraph):
     return reads_as_headline(paragraph, min_words=6)
 
@@ -259,6 +280,8 @@ def clean_text(
     publisher = find_publisher(all_lines)
     removed, captions = [], []
 
+    if not title:
+        _drop_leading_furniture(blocks, removed)
     if (
         not title
         and blocks

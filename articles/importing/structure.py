@@ -73,9 +73,12 @@ _TIME = (
 _DATELINE = re.compile(rf"(?i:(?:(?:{_STAMPS})\s*:?\s*)?{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE)
 _WRITTEN_DATE = re.compile(rf"{_DATE}{_TIME}\s*\.?", re.IGNORECASE)
 # A place and a date opening the first paragraph, up to a dash.
+# The place may name its country or state ("KHARKIV, Ukraine, March 3"); a wire's
+# tag may follow the date ("/PRNewswire/", "(Reuters)").
+_PLACE = r"[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-][^\W\d_]+){0,3}"
 _INLINE_DATELINE = re.compile(
-    rf"(?P<place>[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-][^\W\d_]+){{0,3}}),\s+{_DATE}{_TIME}"
-    r"\s*(?:\([^)]{1,40}\)\s*)?[—–-]+\s+(?=\S)",
+    rf"(?P<place>{_PLACE}(?:,\s+{_PLACE})?),\s+{_DATE}{_TIME}"
+    r"\s*(?:\([^)]{1,40}\)\s*|/[^/\n]{2,40}/\s*)?[—–-]+\s+(?=\S)",
     re.IGNORECASE,
 )
 # "By Ann Roe and Bo Lee", "Authors: …"; "Автор: Олена Коваль", "Авторы: Анна Ли и Борис Ким".
@@ -87,9 +90,26 @@ _NAME = re.compile(r"[^\W\d_][\w’'.\-]*(?:\s+[^\W\d_][\w’'.\-]*){0,4}")
 # Footnote marks after a word, " [12]" or "[3][4]": the pattern starts with the
 # space or the bracket, and looks behind them, so the engine skips to them fast
 # (4 -> 1.3 us a paragraph with a "[", prepare_batch of 3,000 generated records).
+# Superscript digits ("Svatove.¹²") after punctuation or a word of three letters or
+# more ("km²" is a unit); plain digits glued to a sentence's end ("Bakhmut.3 Ukrainian"),
+# what a page's <sup>3</sup> becomes when its tags are dropped.
 _FOOTNOTES = re.compile(
-    r"( (?<=[^\s\[] )(?:\[\d{1,3}\])+|\[(?<=[^\s\[]\[)\d{1,3}\](?:\[\d{1,3}\])*)"
+    r"( (?<=[^\s\[] )(?:\[\d{1,3}\])+|\[(?<=[^\s\[]\[)\d{1,3}\](?:\[\d{1,3}\])*"
+    r"|[⁰¹²³⁴-⁹](?:(?<=[^\W\d_]{3}[⁰¹²³⁴-⁹])|(?<=[.,;:!?\"'”’»)][⁰¹²³⁴-⁹]))[⁰¹²³⁴-⁹]*"
+    r"|\d(?:(?<=[^\W\d_]{3}[.,;:!?]\d)|(?<=[^\W\d_][.,!?][\"”’»)]\d))\d{0,2}(?=\s|$))"
 )
+_FOOTNOTE_HINT = re.compile(r"\[|[⁰¹²³⁴-⁹]|[^\W\d_][.,;:!?][\"”’»)]?\d")
+# What a press release ends with: a section about its publisher ("About Acme
+# Relief"), then contacts ("Media contact:", "Press enquiries: …", "Notes to editors").
+_ABOUT_HEADING = re.compile(r"(?:About|ABOUT)\s+[^\W\d_].{1,80}")
+_CONTACT_HEADING = re.compile(
+    r"(?:(?:media|press|news)\s+)?(?:contacts?|enquiries|inquiries)(?:\s+(?:information|details|us))?"
+    r"\s*(?::.{0,200})?|for (?:further|more) information,?(?: (?:please )?contact)?\s*:.{0,200}"
+    r"|notes? (?:to|for) editors?\s*:?",
+    re.IGNORECASE,
+)
+TRAILER_MAX_ABOUT = 3  # paragraphs an "About …" section may hold before the contacts or the end
+TRAILER_PARAGRAPH_MAX = 1000
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 _ASCII_LETTER_RUNS = re.compile(r"[a-z]+")
 # Folded out of fingerprints: the English names only, so that the fingerprints
@@ -175,13 +195,22 @@ def byline_names(paragraph, authors):
         if names and all(len(name.split()) <= 5 for name in names):
             return names
         return None
-    if not authors:
-        return None
-    known = {_fold_name(author) for author in authors}
     names = _names(paragraph)
+    if not authors:
+        return names if _reads_as_author_list(names) else None
+    known = {_fold_name(author) for author in authors}
     if names and all(_fold_name(name) in known for name in names):
         return names
     return None
+
+
+def _reads_as_author_list(names):
+    """Several people's names ("Ann Roe, Bo Lee, and Cy Day"): two to four
+    capitalised words each; one name alone may as well be a heading."""
+    return len(names) >= 2 and all(
+        2 <= len(words := name.split()) <= 4 and all(word[0].isupper() for word in words)
+        for name in names
+    )
 
 
 def is_dateline(line):
@@ -226,7 +255,7 @@ def _context_years(context):
 
 
 def _strip_footnotes(paragraph, at, items):
-    if "[" not in paragraph:
+    if not _FOOTNOTE_HINT.search(paragraph):
         return paragraph
     kept, position = [], 0
     for match in _FOOTNOTES.finditer(paragraph):
@@ -238,6 +267,33 @@ def _strip_footnotes(paragraph, at, items):
         return paragraph
     kept.append(paragraph[position:])
     return "".join(kept)
+
+
+def _is_heading(paragraph):
+    return len(paragraph.split()) <= 10 and paragraph.rstrip(_SENTENCE_CLOSERS)[-1:] not in ".,;…"
+
+
+def trailer_start(paragraphs):
+    """Where a press release's trailer begins (an "About …" section, then
+    contacts, to the end), or None: never the first paragraph, never more
+    than the text before it."""
+    for at in range(1, len(paragraphs)):
+        paragraph = paragraphs[at]
+        about = _ABOUT_HEADING.fullmatch(paragraph) and _is_heading(paragraph)
+        if not about and not _CONTACT_HEADING.fullmatch(paragraph):
+            continue
+        rest = paragraphs[at:]
+        if about:
+            contacts = next(
+                (i for i, p in enumerate(rest) if i and _CONTACT_HEADING.fullmatch(p)), len(rest)
+            )
+            if contacts - 1 > TRAILER_MAX_ABOUT:
+                continue
+        if max(map(len, rest)) <= TRAILER_PARAGRAPH_MAX and sum(map(len, rest)) <= sum(
+            map(len, paragraphs[:at])
+        ):
+            return at
+    return None
 
 
 def structure(
@@ -264,7 +320,11 @@ def structure(
     body = []
     first_content = None
     years = None
+    trailer = trailer_start(paragraphs)
     for at, paragraph in enumerate(paragraphs):
+        if trailer is not None and at >= trailer:
+            items.append({"kind": NOTICE, "text": paragraph, "at": at})
+            continue
         if at < TOP_ZONE and first_content is None:
             names = byline_names(paragraph, authors)
             if names is not None:
