@@ -37,7 +37,14 @@ biggest source, a think tank, and the second, a newspaper, have them all):
 * syndicated copies: an article emitted again under another source, with
   another url, its first line changed and a credit line at the end;
 * outlets named after places in running text ("the Kherson Ledger
-  reported"), which are no mentions of the places.
+  reported"), which are no mentions of the places;
+* what other kinds of publishers wrap around a text, drawn apart so that
+  the rest of the corpus stays as it was: a newspaper page's prompts ("Share
+  this article", "Related: …", "Updated at 22.02 BST", a paywall prompt),
+  a report's superscript or glued footnote marks ("Svatove.¹", "Bakhmut.3")
+  and endnotes citing web addresses ("[1] https://…"), and a press
+  release's "FOR IMMEDIATE RELEASE", "###", "About …" section and media
+  contacts.
 
 With ``traps`` (``generate_corpus --traps``), one article in 25 is instead
 one of the ways ranking goes wrong, about invented names whose gazetteer
@@ -68,6 +75,7 @@ import datetime
 import itertools
 import json
 import random
+import re
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
@@ -210,6 +218,14 @@ OUTLET_VERBS = ["{outlet} reported", "told {outlet}", "according to {outlet}"]
 MONTHS = _words(
     "January February March April May June July August September October November December"
 )
+PAGE_PROMPTS = [
+    "Share this article",
+    "Subscribe to continue reading. Already a subscriber? Log in",
+    "Sign up to the Frontline Weekly email",
+]
+PUBLISHER_MARK_SHARES = {"page": 0.03, "report": 0.03, "release": 0.02}
+SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
+_SENTENCE_STOP = re.compile(r"(?<=[^\W\d_])\.(?= )")  # where a footnote mark may follow
 SYNDICATION_MARKS = ["UPDATED:", "ANALYSIS:", "From our partners:", "(Republished)"]
 # One article in 20 is a copy of the one before: 3 in 5 of those a translation.
 COPY_SHARE = 0.05
@@ -502,6 +518,7 @@ class CorpusGenerator:
             self._add_byline(rng, paragraphs, habits, record)
         if rng.random() < 0.05:
             paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(FURNITURE))
+        self._add_publisher_marks(n, paragraphs, record)
         self._add_scraping_marks(n, paragraphs, day, record)
         record["body"] = "\n\n".join(paragraphs)
         mentions = Counter()
@@ -554,6 +571,45 @@ class CorpusGenerator:
             paragraphs[0] = f"{rng.choice(self.cities[:12]).upper()}, {date} — {paragraphs[0]}"
         if rng.random() < 0.2:
             del record["published"]
+
+    def _add_publisher_marks(self, n, paragraphs, record):
+        """What a newspaper page, a report or a press release wraps around an
+        English text (see the module's docstring).  Drawn from a generator of
+        their own, so that the rest of the corpus stays as it was."""
+        if record["language"] != "en":
+            return
+        rng = random.Random(f"{self.seed}:{n}:publisher")
+        roll = rng.random()
+        page, report, release = itertools.accumulate(PUBLISHER_MARK_SHARES.values())
+        if roll < page:
+            hour, minute = rng.randint(0, 23), rng.randint(0, 59)
+            paragraphs.insert(0, f"Updated at {hour:02d}.{minute:02d} BST")
+            for prompt in (*PAGE_PROMPTS, f"Related: {rng.choice(PLAIN_HEADINGS)}"):
+                paragraphs.insert(rng.randint(2, len(paragraphs)), prompt)
+        elif roll < report:
+            notes = itertools.count(1)
+
+            def mark(match):
+                if rng.random() >= 0.3:
+                    return match.group(0)
+                note = next(notes)
+                return "." + (str(note) if rng.random() < 0.5 else SUPERSCRIPTS[(note - 1) % 9])
+
+            paragraphs[:] = [_SENTENCE_STOP.sub(mark, paragraph) for paragraph in paragraphs]
+            domain = record["url"].split("/")[2]
+            paragraphs.extend(
+                f"[{note}] https://{domain}/sources/{n}-{note}" for note in range(1, next(notes))
+            )
+        elif roll < release:
+            name = record["source"].removesuffix(GENERATED)
+            paragraphs.insert(0, "FOR IMMEDIATE RELEASE")
+            paragraphs += [
+                f"About {name}",
+                f"{name} publishes analysis of the war. For more information, visit our website.",
+                "Media Contact:",
+                f"press@{record['url'].split('/')[2]}",
+                "###",
+            ]
 
     def _add_scraping_marks(self, n, paragraphs, day, record):
         """What scraped official texts carry: a Ukrainian or Russian dateline or

@@ -243,6 +243,43 @@ def test_short_texts_that_differ_are_not_grouped(tmp_path, gazetteer):
     assert all(_story(article) == set() for article in Article.objects.all())
 
 
+@pytest.mark.parametrize("runs", [1, 2])
+def test_one_template_filled_in_twice_or_sent_weeks_apart_is_two_texts(tmp_path, gazetteer, runs):
+    """Readouts and reports made from one template share most of their words;
+    when their headlines name other numbers ("3rd brigade", "7th brigade";
+    "March 3", "March 4"), or weeks lie between them, they are not copies."""
+    body = "\n\n".join(WIRE_STORY)
+    records = [
+        {
+            "title": "Crews of the 3rd brigade repair the line",
+            "body": body,
+            "published": "2024-03-05",
+        },
+        {
+            "title": "Crews of the 7th brigade repair the line",
+            "body": body.replace("three days", "seven days"),
+            "published": "2024-03-05",
+        },
+        {"title": "Rail line repairs", "body": body, "published": "2024-01-02"},
+        {"title": "Rail line repairs", "body": body + " Updated.", "published": "2024-02-20"},
+        # A copy a few days later, headline numbers kept, is still grouped.
+        {
+            "title": "Crews of 3rd brigade repair line",
+            "body": body + " ©",
+            "published": "2024-03-08",
+        },
+    ]
+    if runs == 1:
+        import_paths([_write_jsonl(tmp_path / "readouts.jsonl", records)])
+    else:
+        for index, record in enumerate(records):
+            import_paths([_write_jsonl(tmp_path / f"readout-{index}.jsonl", [record])])
+    third, seventh, january, february, copy = Article.objects.order_by("pk")
+    assert _story(third) == {copy.pk}
+    assert _story(seventh) == set()
+    assert _story(january) == set() and _story(february) == set()
+
+
 def test_the_worker_processes_and_bulk_paths_group_the_same_way(tmp_path, gazetteer):
     original = _wire("Main rail line reopens", WIRE_STORY, "Rail Wire", "https://w.example/r")
     copy = _wire("Rail line reopens", WIRE_COPY, "Daily Courier", "https://c.example/r")
