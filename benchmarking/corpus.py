@@ -33,14 +33,16 @@ biggest source, a think tank, and the second, a newspaper, have them all):
   ("KHARKIV, June 5 — ..."), and now and then ``published`` is missing;
 * footnote markers ("[12]") after sentences;
 * translation pairs: an article emitted again in Ukrainian (or English) with
-  the same ``url``, another ``language`` and another text;
+  the same ``url`` (or, drawn apart, with the language as the url's first path
+  segment), another ``language`` and another text;
 * syndicated copies: an article emitted again under another source, with
   another url, its first line changed and a credit line at the end;
 * outlets named after places in running text ("the Kherson Ledger
   reported"), which are no mentions of the places;
 * what other kinds of publishers wrap around a text, drawn apart so that
   the rest of the corpus stays as it was: a newspaper page's prompts ("Share
-  this article", "Related: …", "Updated at 22.02 BST", a paywall prompt),
+  this article", "Related: …", "Updated at 22.02 BST", a paywall prompt) and
+  byline ending in a place or role ("By Ann Roe in Kyiv", ", Staff Reporter"),
   a report's superscript or glued footnote marks ("Svatove.¹", "Bakhmut.3")
   and endnotes citing web addresses ("[1] https://…"), and a press
   release's "FOR IMMEDIATE RELEASE", "###", "About …" section and media
@@ -223,6 +225,8 @@ PAGE_PROMPTS = [
     "Subscribe to continue reading. Already a subscriber? Log in",
     "Sign up to the Frontline Weekly email",
 ]
+LANGUAGE_URL_SHARE = 0.3  # translations at their language's url ("/uk/2024/…")
+BYLINE_TAILS = [", Staff Reporter", ", Kyiv correspondent", " in {city}"]
 PUBLISHER_MARK_SHARES = {"page": 0.03, "report": 0.03, "release": 0.02}
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
 _SENTENCE_STOP = re.compile(r"(?<=[^\W\d_])\.(?= )")  # where a footnote mark may follow
@@ -457,7 +461,7 @@ class CorpusGenerator:
             record, mentions, cast = self._original(n - 1)
             translated = rng.random() < TRANSLATION_SHARE and record["language"] in ("en", "uk")
             if translated and self.trap_role(n - 1) is None:
-                return self._translation(rng, record, cast)
+                return self._translation(rng, n, record, cast)
             return self._syndicated(rng, n, record), mentions
         return self._original(n)[:2]
 
@@ -582,6 +586,8 @@ class CorpusGenerator:
         roll = rng.random()
         page, report, release = itertools.accumulate(PUBLISHER_MARK_SHARES.values())
         if roll < page:
+            if paragraphs[0].startswith("By "):
+                paragraphs[0] += rng.choice(BYLINE_TAILS).format(city=rng.choice(self.cities))
             hour, minute = rng.randint(0, 23), rng.randint(0, 59)
             paragraphs.insert(0, f"Updated at {hour:02d}.{minute:02d} BST")
             for prompt in (*PAGE_PROMPTS, f"Related: {rng.choice(PLAIN_HEADINGS)}"):
@@ -764,14 +770,19 @@ class CorpusGenerator:
         mentions = Counter({self.entity_keys[index]: count for index, count in named.items()})
         return record, mentions + trap_mentions, cast
 
-    def _translation(self, rng, original, cast):
-        """``original`` in the other language: same url, source, date and authors."""
+    def _translation(self, rng, n, original, cast):
+        """``original`` in the other language: same url (or, drawn apart, the
+        url with the language as its first path segment), source, date and
+        authors."""
         language = "uk" if original["language"] == "en" else "en"
         named = Counter()
         count = len(original["body"].split("\n\n"))
         paragraphs = self._paragraphs(rng, cast, language, named, count=count)
         headline = self._sentence(rng, cast[:1], language, named).rstrip(".?")
         record = {**original, "title": headline[:110].strip(), "language": language}
+        if random.Random(f"{self.seed}:{n}:url").random() < LANGUAGE_URL_SHARE:
+            *site, path = original["url"].split("/", 3)
+            record["url"] = f"{'/'.join(site)}/{language}/{path}"
         record["body"] = "\n\n".join(paragraphs)
         record.pop("lede", None)
         mentions = Counter()

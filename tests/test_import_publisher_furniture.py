@@ -202,3 +202,28 @@ def test_one_name_or_a_list_of_places_is_no_byline():
     assert clean.authors == []
     clean = clean_text("Front report\n\nMara Quill\n\nFighting continued near the river.\n\nMore.")
     assert clean.authors == []
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By Mara Quill in Kyiv", ["Mara Quill"]),
+        ("By Mara Quill and Oren Tatlow in Kyiv and Odesa", ["Mara Quill", "Oren Tatlow"]),
+        ("Mara Quill in Kyiv and Oren Tatlow in Odesa", ["Mara Quill", "Oren Tatlow"]),
+        ("By Mara Quill, Kyiv correspondent", ["Mara Quill"]),
+        ("By Mara Quill and Oren Tatlow, The Harbour Press", ["Mara Quill", "Oren Tatlow"]),
+        ("By MARA QUILL, Wirehouse", ["Mara Quill"]),
+        ("By Staff Reporter", []),
+    ],
+)
+def test_a_newspaper_byline_gives_the_writers_not_their_place_role_or_newsroom(
+    tmp_path, gazetteer, byline, authors
+):
+    body = f"{byline}\n\nFerry crossings resumed at dawn on the river.\n\nQueues were short."
+    path = tmp_path / "byline.jsonl"
+    path.write_text(json.dumps({"title": "Ferries resume", "body": body}), encoding="utf-8")
+    import_paths([path])
+    article = Article.objects.get()
+    assert article.authors == authors
+    assert article.body.startswith("Ferry crossings") and byline not in article.lede
+    assert [item["text"] for item in article.furniture if item["kind"] == "byline"] == [byline]

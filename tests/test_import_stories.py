@@ -125,6 +125,51 @@ def test_a_translation_imported_in_a_later_run_joins_its_original(
     assert_linked_pair()
 
 
+@pytest.mark.parametrize(
+    ("english_url", "ukrainian_url"),
+    [
+        (
+            "https://president.example.org/en/addresses/12",
+            "https://president.example.org/addresses/12",
+        ),
+        (
+            "https://en.president.example.org/addresses/12",
+            "https://president.example.org/addresses/12",
+        ),
+        (
+            "https://president.example.org/addresses/12?lang=en",
+            "https://president.example.org/addresses/12?lang=uk",
+        ),
+    ],
+)
+@pytest.mark.parametrize("runs", [1, 2])
+def test_a_translation_at_its_language_s_url_joins_its_original(
+    tmp_path, gazetteer, english_url, ukrainian_url, runs
+):
+    english = {**ADDRESS_EN, "url": english_url}
+    ukrainian = {**ADDRESS_UK, "url": ukrainian_url}
+    if runs == 1:
+        report = import_paths([_write_jsonl(tmp_path / "both.jsonl", [ukrainian, english])])
+        assert (report.created, report.translations) == (2, 1)
+    else:
+        import_paths([_write_jsonl(tmp_path / "uk.jsonl", [ukrainian])])
+        report = import_paths([_write_jsonl(tmp_path / "en.jsonl", [english])])
+        assert (report.created, report.translations) == (1, 1)
+    first, second = Article.objects.order_by("pk")
+    assert _story(first) == {second.pk} and {first.url, second.url} == {english_url, ukrainian_url}
+
+
+def test_pages_at_other_urls_stay_apart(tmp_path, gazetteer):
+    records = [
+        {**ADDRESS_EN, "url": "https://president.example.org/en/addresses/12"},
+        {**ADDRESS_UK, "url": "https://president.example.org/addresses/13"},
+        {**ADDRESS_UK, "title": "Інше", "url": "https://english.example.org/addresses/12"},
+    ]
+    records[2]["body"] = ADDRESS_UK["body"].replace("Харкова", "Одеси")
+    import_paths([_write_jsonl(tmp_path / "apart.jsonl", records)])
+    assert all(_story(article) == set() for article in Article.objects.all())
+
+
 def test_the_same_headline_in_two_languages_gets_two_slugs(tmp_path, gazetteer):
     same_title = {**ADDRESS_UK, "title": ADDRESS_EN["title"]}
     import_paths([_write_jsonl(tmp_path / "a.jsonl", [ADDRESS_EN, same_title])])

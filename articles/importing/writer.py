@@ -465,8 +465,32 @@ class BatchWriter:
 
 def story_key_for_url(url):
     """The story key of the articles at one URL (the original and its
-    translations), whichever of them the archive receives first."""
-    return RunLedger.digest("story-url", url)
+    translations), whichever of them the archive receives first; the URLs
+    of one page in several languages are one URL (see :func:`language_neutral`)."""
+    return RunLedger.digest("story-url", language_neutral(url))
+
+
+_LANGUAGE_LABELS = frozenset({"en", "eng", "uk", "ua", "ukr", "ru", "rus"})
+_LANGUAGE_QUERY = re.compile(r"(?i)(?:^|(?<=&))(?:lang|language|hl|locale)=[a-z_-]{2,5}(?:&|$)")
+
+
+def language_neutral(url):
+    """``url`` without what names its language: a first host label
+    ("en.kremlin.example"), a path segment among the first two
+    ("/en/news/…", "/news/uk/…") or a query parameter ("?lang=uk")."""
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    labels = host.split(".")
+    if len(labels) > 2 and labels[0].casefold() in _LANGUAGE_LABELS:
+        host = ".".join(labels[1:])
+    path, question, query = path.partition("?")
+    segments = path.split("/")
+    for index, segment in enumerate(segments[:2]):
+        if segment.casefold() in _LANGUAGE_LABELS:
+            del segments[index]
+            break
+    query = _LANGUAGE_QUERY.sub("", query).rstrip("&")
+    return f"{scheme}://{host}{slash}{'/'.join(segments)}{'?' if query else ''}{query}"
 
 
 def story_key_for_text(content_hash):
