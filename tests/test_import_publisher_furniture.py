@@ -227,3 +227,18 @@ def test_a_newspaper_byline_gives_the_writers_not_their_place_role_or_newsroom(
     assert article.authors == authors
     assert article.body.startswith("Ferry crossings") and byline not in article.lede
     assert [item["text"] for item in article.furniture if item["kind"] == "byline"] == [byline]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["26.07.2022 21:40", "26.07.2022 року", "Jul 26, 2022 | 21:40", "KYIV, 26.07.2022 — "],
+)
+def test_official_sites_datelines_give_the_date(tmp_path, gazetteer, dateline):
+    separator = "" if dateline.endswith(" ") else "\n\n"
+    body = f"{dateline}{separator}Dear compatriots!\n\nThe grid held through the night."
+    path = tmp_path / "address.jsonl"
+    path.write_text(json.dumps({"title": "Evening address", "body": body}), encoding="utf-8")
+    import_paths([path])
+    article = Article.objects.get()
+    assert article.published == datetime.date(2022, 7, 26)
+    assert article.body == "Dear compatriots!\n\nThe grid held through the night."

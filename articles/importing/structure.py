@@ -63,19 +63,20 @@ _DATE = (
     rf"(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTHS})\.?"
     rf"(?:,?\s+(?P<year1>\d{{4}}){_YEAR_WORD})?"
     rf"|(?P<month2>{_MONTHS})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{{4}}))?"
+    rf"|(?P<day3>\d{{1,2}})\.(?P<month3>\d{{1,2}})\.(?P<year3>\d{{4}}){_YEAR_WORD}"  # 26.07.2022
     r"|(?P<iso>\d{4}-\d{2}-\d{2}))"
 )
 _TIME = (
-    r"(?:(?:,?\s*(?:(?:at|о|об|в)\s+)?|\s*[-–—]\s*)"
+    r"(?:(?:,?\s*(?:(?:at|о|об|в)\s+)?|\s*[-–—|]\s*)"
     r"\d{1,2}(?:[:.]\d{2}\s*(?:[apAP]\.?[mM]\.?)?|\s*[apAP]\.?[mM]\.?)"
     r"(?:\s*(?:[A-Z]{2,4}|(?:GMT|UTC)\s*[+-]?\s*\d{0,2}))?)?"
 )
+_PLACE = r"[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-][^\W\d_]+){0,3}"
 _DATELINE = re.compile(rf"(?i:(?:(?:{_STAMPS})\s*:?\s*)?{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE)
 _WRITTEN_DATE = re.compile(rf"{_DATE}{_TIME}\s*\.?", re.IGNORECASE)
 # A place and a date opening the first paragraph, up to a dash.
 # The place may name its country or state ("KHARKIV, Ukraine, March 3"); a wire's
 # tag may follow the date ("/PRNewswire/", "(Reuters)").
-_PLACE = r"[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-][^\W\d_]+){0,3}"
 _INLINE_DATELINE = re.compile(
     rf"(?P<place>{_PLACE}(?:,\s+{_PLACE})?),\s+{_DATE}{_TIME}"
     r"\s*(?:\([^)]{1,40}\)\s*|/[^/\n]{2,40}/\s*)?[—–-]+\s+(?=\S)",
@@ -274,6 +275,14 @@ def _date(match, context_years):
             return datetime.date.fromisoformat(match.group("iso"))
         except ValueError:
             return None
+    if match.group("day3"):
+        try:
+            date = datetime.date(
+                int(match.group("year3")), int(match.group("month3")), int(match.group("day3"))
+            )
+        except ValueError:
+            return None
+        return date if _plausible(date) else None
     day = match.group("day1") or match.group("day2")
     month = (match.group("month1") or match.group("month2")).lower()
     year = match.group("year1") or match.group("year2")
@@ -288,9 +297,11 @@ def _date(match, context_years):
         date = datetime.date(int(year), number, int(day))
     except ValueError:
         return None
-    if date.year < 1900 or date > datetime.date.today() + datetime.timedelta(days=1):
-        return None
-    return date
+    return date if _plausible(date) else None
+
+
+def _plausible(date):
+    return date.year >= 1900 and date <= datetime.date.today() + datetime.timedelta(days=1)
 
 
 def _context_years(context):
