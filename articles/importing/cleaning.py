@@ -22,11 +22,15 @@ from .structure import byline_names, is_dateline, structure
 HEADLINE_MAX = 120  # a headline made from the opening sentence is cut to this
 TITLE_MAX = 300  # Article.title's column
 
-# All line rules in one pattern, one match a line; the group that matched names the rule.
+# The line rules without hints in one pattern, one match a line; the group that
+# matched names the rule.  The others are tried alone, on lines with a hint.
 _LINE_RULES = re.compile(
-    "|".join(f"(?P<r{i}>{rule.inline_pattern})" for i, rule in enumerate(LINE_RULES))
+    "|".join(
+        f"(?P<r{i}>{rule.inline_pattern})" for i, rule in enumerate(LINE_RULES) if not rule.hints
+    )
 )
 _LINE_RULE_NAMES = {f"r{i}": rule.name for i, rule in enumerate(LINE_RULES)}
+_HINTED_LINE_RULES = [(rule, rule.compile()) for rule in LINE_RULES if rule.hints]
 _COMPILED_CAPTION_RULES = [(rule, rule.compile()) for rule in CAPTION_RULES]
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -72,6 +76,7 @@ _TERMINAL = ".!?…:;"
 _CLOSERS = "\"'”’»)]"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[^\W\d_])")
 # A footnote mark ending a line ("forces.[3]", "forces.³", "forces.3") hides its full stop.
+_FOOTNOTE_MARK_ENDS = frozenset("]0123456789⁰¹²³⁴⁵⁶⁷⁸⁹")
 _TRAILING_FOOTNOTE = re.compile(r"(?:\[\d{1,3}\])+$|[⁰¹²³⁴-⁹]+$|(?<=[^\W\d_][.!?…])\d{1,3}$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -131,7 +136,9 @@ def dominant_script(text, sample=1000):
 
 
 def _ends_sentence(line):
-    line = _TRAILING_FOOTNOTE.sub("", line).rstrip(_CLOSERS)
+    if line[-1:] in _FOOTNOTE_MARK_ENDS:
+        line = _TRAILING_FOOTNOTE.sub("", line[-24:])  # a long line's end only
+    line = line.rstrip(_CLOSERS)
     return line[-1:] in tuple(_TERMINAL) if line else False
 
 
@@ -246,14 +253,25 @@ def _repeats_headline(line, headline):
     return normalize_name(line) == headline
 
 
+def line_rule(line):
+    """The name of the line rule ``line`` matches, or None."""
+    if len(line) >= 400:
+        return None
+    match = _LINE_RULES.fullmatch(line)
+    if match:
+        return _LINE_RULE_NAMES[match.lastgroup]
+    folded = line.casefold()
+    for rule, pattern in _HINTED_LINE_RULES:
+        if any(hint in folded for hint in rule.hints) and pattern.fullmatch(line):
+            return rule.name
+    return None
+
+
 def _drop_leading_furniture(blocks, removed):
     """Take the furniture lines opening a text out before its headline is
     chosen ("FOR IMMEDIATE RELEASE" is no headline)."""
-    while blocks and len(blocks[0][0]) < 400:
-        rule = _LINE_RULES.fullmatch(blocks[0][0])
-        if not rule:
-            return
-        removed.append((_LINE_RULE_NAMES[rule.lastgroup], blocks[0].pop(0)))
+    while blocks and (rule := line_rule(blocks[0][0])):
+        removed.append((rule, blocks[0].pop(0)))
         if not blocks[0]:
             blocks.pop(0)
 
@@ -301,9 +319,9 @@ def clean_text(
             if headline is not None and _repeats_headline(line, headline):
                 removed.append(("repeated headline", line))
                 continue
-            rule = _LINE_RULES.fullmatch(line) if len(line) < 400 else None
+            rule = line_rule(line)
             if rule:
-                removed.append((_LINE_RULE_NAMES[rule.lastgroup], line))
+                removed.append((rule, line))
                 continue
             caption = _caption(line, text)
             if caption:
