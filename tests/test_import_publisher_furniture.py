@@ -7,8 +7,10 @@ update stamps, audio player notice).  All texts are hand-written."""
 
 import datetime
 import json
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from articles.importing import import_paths
@@ -242,3 +244,12 @@ def test_official_sites_datelines_give_the_date(tmp_path, gazetteer, dateline):
     article = Article.objects.get()
     assert article.published == datetime.date(2022, 7, 26)
     assert article.body == "Dear compatriots!\n\nThe grid held through the night."
+
+
+def test_the_corpus_report_lists_the_sources_with_articles(imported):
+    out = StringIO()
+    call_command("corpus_report", stdout=out)
+    text = out.getvalue()
+    assert "Harbour Aid (harbour-aid)" in text and "Eastern Front Institute" in text
+    assert "Associated Press" not in text  # an outlet of the gazetteer, with no articles
+    assert "sources without articles not listed" in text
