@@ -88,9 +88,10 @@ LINE_RULES = [
     ),
     LineRule(
         "share prompt",
-        r"(?:share|tweet|email|print|copy link)(?: (?:this|the) (?:article|story|page|post))?"
+        r"(?:share|tweet|email|print|copy link|sign up|subscribe|log in|sign in)"
+        r"(?: (?:this|the) (?:article|story|page|post))?"
         r"(?: (?:on|via) (?:facebook|twitter|x|whatsapp|telegram|linkedin|email))?\s*:?",
-        ("Share this article", "Share on Facebook", "Print"),
+        ("Share this article", "Share on Facebook", "Print", "Sign up"),
     ),
     LineRule(
         "update stamp",
