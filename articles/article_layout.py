@@ -15,7 +15,11 @@ from .search.highlight import MARK_END, MARK_START, has_mark, marked_html
 _FOOTNOTE_PLACE = "\ue002"  # private use, like the search marks: never in a text
 
 
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
 def _footnote_html(marker):
+    marker = marker.translate(_SUPERSCRIPT_DIGITS)  # set as <sup> already
     numbers = ", ".join(part for part in marker.strip().strip("[]").split("]["))
     return format_html('<sup class="footnote-mark" title="Footnote {}">{}</sup>', numbers, numbers)
 

@@ -142,7 +142,7 @@ def group_archived(batch_size=500):
             batch = list(
                 Article.objects.filter(story_key__isnull=True)
                 .order_by("pk")
-                .values_list("pk", "url", "content_hash", "body")[:batch_size]
+                .values_list("pk", "url", "content_hash", "body", "title", "published")[:batch_size]
             )
             if not batch:
                 return read, grouper.translations, grouper.copies
@@ -154,8 +154,10 @@ def group_archived(batch_size=500):
                     content_hash=content_hash,
                     story_key=None,
                     signature=signature(body),
+                    title=title,
+                    published=published,
                 )
-                for pk, url, content_hash, body in batch
+                for pk, url, content_hash, body, title, published in batch
             ]
             urls = {p.url for p in pending if p.url}
             by_url = {}

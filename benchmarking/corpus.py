@@ -35,11 +35,20 @@ biggest source, a think tank, and the second, a newspaper, have them all):
 * middle initials in the names of the people quoted ("Marta K. Moroz said"),
   in the newspaper, always the same initial a person;
 * translation pairs: an article emitted again in Ukrainian (or English) with
-  the same ``url``, another ``language`` and another text;
+  the same ``url`` (or, drawn apart, with the language as the url's first path
+  segment), another ``language`` and another text;
 * syndicated copies: an article emitted again under another source, with
   another url, its first line changed and a credit line at the end;
 * outlets named after places in running text ("the Kherson Ledger
-  reported"), which are no mentions of the places.
+  reported"), which are no mentions of the places;
+* what other kinds of publishers wrap around a text, drawn apart so that
+  the rest of the corpus stays as it was: a newspaper page's prompts ("Share
+  this article", "Related: …", "Updated at 22.02 BST", a paywall prompt) and
+  byline ending in a place or role ("By Ann Roe in Kyiv", ", Staff Reporter"),
+  a report's superscript or glued footnote marks ("Svatove.¹", "Bakhmut.3")
+  and endnotes citing web addresses ("[1] https://…"), and a press
+  release's "FOR IMMEDIATE RELEASE", "###", "About …" section and media
+  contacts.
 
 With ``traps`` (``generate_corpus --traps``), one article in 25 is instead
 one of the ways ranking goes wrong, about invented names whose gazetteer
@@ -216,6 +225,16 @@ OUTLET_VERBS = ["{outlet} reported", "told {outlet}", "according to {outlet}"]
 MONTHS = _words(
     "January February March April May June July August September October November December"
 )
+PAGE_PROMPTS = [
+    "Share this article",
+    "Subscribe to continue reading. Already a subscriber? Log in",
+    "Sign up to the Frontline Weekly email",
+]
+LANGUAGE_URL_SHARE = 0.3  # translations at their language's url ("/uk/2024/…")
+BYLINE_TAILS = [", Staff Reporter", ", Kyiv correspondent", " in {city}"]
+PUBLISHER_MARK_SHARES = {"page": 0.03, "report": 0.03, "release": 0.02}
+SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
+_SENTENCE_STOP = re.compile(r"(?<=[^\W\d_])\.(?= )")  # where a footnote mark may follow
 SYNDICATION_MARKS = ["UPDATED:", "ANALYSIS:", "From our partners:", "(Republished)"]
 # One article in 20 is a copy of the one before: 3 in 5 of those a translation.
 COPY_SHARE = 0.05
@@ -449,7 +468,7 @@ class CorpusGenerator:
             record, mentions, cast = self._original(n - 1)
             translated = rng.random() < TRANSLATION_SHARE and record["language"] in ("en", "uk")
             if translated and self.trap_role(n - 1) is None:
-                return self._translation(rng, record, cast)
+                return self._translation(rng, n, record, cast)
             return self._syndicated(rng, n, record), mentions
         return self._original(n)[:2]
 
@@ -512,6 +531,7 @@ class CorpusGenerator:
             self._add_byline(rng, paragraphs, habits, record)
         if rng.random() < 0.05:
             paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(FURNITURE))
+        self._add_publisher_marks(n, paragraphs, record)
         self._add_scraping_marks(n, paragraphs, day, record)
         record["body"] = "\n\n".join(paragraphs)
         mentions = Counter()
@@ -577,6 +597,47 @@ class CorpusGenerator:
             paragraphs[0] = f"{rng.choice(self.cities[:12]).upper()}, {date} — {paragraphs[0]}"
         if rng.random() < 0.2:
             del record["published"]
+
+    def _add_publisher_marks(self, n, paragraphs, record):
+        """What a newspaper page, a report or a press release wraps around an
+        English text (see the module's docstring).  Drawn from a generator of
+        their own, so that the rest of the corpus stays as it was."""
+        if record["language"] != "en":
+            return
+        rng = random.Random(f"{self.seed}:{n}:publisher")
+        roll = rng.random()
+        page, report, release = itertools.accumulate(PUBLISHER_MARK_SHARES.values())
+        if roll < page:
+            if paragraphs[0].startswith("By "):
+                paragraphs[0] += rng.choice(BYLINE_TAILS).format(city=rng.choice(self.cities))
+            hour, minute = rng.randint(0, 23), rng.randint(0, 59)
+            paragraphs.insert(0, f"Updated at {hour:02d}.{minute:02d} BST")
+            for prompt in (*PAGE_PROMPTS, f"Related: {rng.choice(PLAIN_HEADINGS)}"):
+                paragraphs.insert(rng.randint(2, len(paragraphs)), prompt)
+        elif roll < report:
+            notes = itertools.count(1)
+
+            def mark(match):
+                if rng.random() >= 0.3:
+                    return match.group(0)
+                note = next(notes)
+                return "." + (str(note) if rng.random() < 0.5 else SUPERSCRIPTS[(note - 1) % 9])
+
+            paragraphs[:] = [_SENTENCE_STOP.sub(mark, paragraph) for paragraph in paragraphs]
+            domain = record["url"].split("/")[2]
+            paragraphs.extend(
+                f"[{note}] https://{domain}/sources/{n}-{note}" for note in range(1, next(notes))
+            )
+        elif roll < release:
+            name = record["source"].removesuffix(GENERATED)
+            paragraphs.insert(0, "FOR IMMEDIATE RELEASE")
+            paragraphs += [
+                f"About {name}",
+                f"{name} publishes analysis of the war. For more information, visit our website.",
+                "Media Contact:",
+                f"press@{record['url'].split('/')[2]}",
+                "###",
+            ]
 
     def _add_scraping_marks(self, n, paragraphs, day, record):
         """What scraped official texts carry: a Ukrainian or Russian dateline or
@@ -731,14 +792,19 @@ class CorpusGenerator:
         mentions = Counter({self.entity_keys[index]: count for index, count in named.items()})
         return record, mentions + trap_mentions, cast
 
-    def _translation(self, rng, original, cast):
-        """``original`` in the other language: same url, source, date and authors."""
+    def _translation(self, rng, n, original, cast):
+        """``original`` in the other language: same url (or, drawn apart, the
+        url with the language as its first path segment), source, date and
+        authors."""
         language = "uk" if original["language"] == "en" else "en"
         named = Counter()
         count = len(original["body"].split("\n\n"))
         paragraphs = self._paragraphs(rng, cast, language, named, count=count)
         headline = self._sentence(rng, cast[:1], language, named).rstrip(".?")
         record = {**original, "title": headline[:110].strip(), "language": language}
+        if random.Random(f"{self.seed}:{n}:url").random() < LANGUAGE_URL_SHARE:
+            *site, path = original["url"].split("/", 3)
+            record["url"] = f"{'/'.join(site)}/{language}/{path}"
         record["body"] = "\n\n".join(paragraphs)
         record.pop("lede", None)
         mentions = Counter()

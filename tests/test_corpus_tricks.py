@@ -19,7 +19,10 @@ TIME_DATELINE = re.compile(rf"{MONTH} \d{{1,2}}, \d{{1,2}}:\d\d [ap]m ET")
 PLACE_DATELINE = re.compile(rf"[A-Z][A-Z' -]+, ({MONTH}) (\d{{1,2}}) — \S")
 FOOTNOTE = re.compile(r"[.?]\[\d+\](?: |$)")
 PERSON = r"[A-Z][a-z]+ [A-Z][a-z]+"
-BYLINE = re.compile(rf"(?:By )?{PERSON}(?:(?:,| and|, and) {PERSON})*")
+BYLINE = re.compile(
+    rf"(?:By )?{PERSON}(?:(?:,| and|, and) {PERSON})*(?:, Staff Reporter|, Kyiv correspondent"
+    r"| in [A-Z][\w'’ -]+)?"
+)
 
 
 @pytest.fixture(scope="module")
@@ -148,9 +151,10 @@ def test_the_newspaper_gives_the_people_it_quotes_a_middle_initial_of_their_own(
 def test_translations_share_the_url_in_another_language(records):
     by_url = defaultdict(list)
     for record in records:
-        by_url[record["url"]].append(record)
+        by_url[re.sub(r"(?<=\.example)/(?:en|uk)/", "/", record["url"])].append(record)
     pairs = [pair for pair in by_url.values() if len(pair) == 2]
     assert len(pairs) >= 5
+    assert any(original["url"] != translation["url"] for original, translation in pairs)
     languages = set()
     for original, translation in pairs:
         assert original["language"] != translation["language"]

@@ -3,7 +3,7 @@ ledes, captions and publishers as a reader of the seed corpus sees them."""
 
 import pytest
 
-from articles.importing.cleaning import HEADLINE_MAX, clean_text, headline_from
+from articles.importing.cleaning import HEADLINE_MAX, clean_text, headline_from, line_rule
 from articles.importing.furniture import CAPTION_RULES, LINE_RULES, SOURCE_PATTERNS
 
 from .conftest import CORPUS_DIR
@@ -23,6 +23,7 @@ def test_each_line_rule_matches_its_examples(rule):
     assert rule.examples
     for example in rule.examples:
         assert rule.compile().fullmatch(example), example
+        assert line_rule(example) == rule.name, example  # its hints included
 
 
 @pytest.mark.parametrize("rule", CAPTION_RULES, ids=lambda rule: rule.name)

@@ -235,3 +235,45 @@ def test_scraped_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_pat
         assert "<p>" not in article.body and "&amp;" not in article.body
     byline = Article.objects.get(url=found["byline"]["url"], language=found["byline"]["language"])
     assert byline.authors == found["byline"]["authors"]
+
+
+BYLINE_WITH_TAIL = re.compile(r"^By [^\n]*(?: in [A-Z]|, Staff|, Kyiv corr)[^\n]*$", re.M)
+
+
+def test_publishers_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_path, gazetteer):
+    generator = CorpusGenerator(seed=11)
+    kinds = {
+        "page": lambda text: "Share this article" in text or "Updated at " in text,
+        "report": lambda text: re.search(r"[a-z]\.(?:\d|[¹²³⁴⁵⁶⁷⁸⁹])|https://", text),
+        "release": lambda text: "FOR IMMEDIATE RELEASE" in text or "Media Contact:" in text,
+        "byline": lambda text: BYLINE_WITH_TAIL.search(text),
+    }
+    found = {}
+    for n in range(3000):
+        record = generator.article(n)
+        wanted = [kind for kind in kinds if kind not in found and "/partners/" not in record["url"]]
+        for kind in wanted:
+            # The byline's record has no authors, so that the byline fills them.
+            if kinds[kind](record["body"]) and (kind != "byline" or "authors" not in record):
+                found[kind] = record
+    assert found.keys() == kinds.keys()
+    (tmp_path / "publishers.jsonl").write_text(
+        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in found.values()),
+        encoding="utf-8",
+    )
+    report = import_paths([tmp_path])
+    assert not report.rejected
+    for kind, record in found.items():
+        article = Article.objects.get(url=record["url"], language=record["language"])
+        assert not any(marked(article.lede + article.body) for marked in kinds.values()), kind
+    byline = Article.objects.get(url=found["byline"]["url"])
+    names = BYLINE_WITH_TAIL.search(found["byline"]["body"]).group(0)
+    assert byline.authors and all(author in names for author in byline.authors)
+    assert not any(word in " ".join(byline.authors) for word in (" in ", "Staff", "Kyiv corr"))
+    report_article = Article.objects.get(url=found["report"]["url"])
+    assert any(item["kind"] == "footnote" for item in report_article.furniture)
+    release = Article.objects.get(url=found["release"]["url"])
+    assert [item["text"] for item in release.furniture if item["kind"] == "notice"][-2:] == [
+        "Media Contact:",
+        f"press@{found['release']['url'].split('/')[2]}",
+    ]

@@ -125,6 +125,51 @@ def test_a_translation_imported_in_a_later_run_joins_its_original(
     assert_linked_pair()
 
 
+@pytest.mark.parametrize(
+    ("english_url", "ukrainian_url"),
+    [
+        (
+            "https://president.example.org/en/addresses/12",
+            "https://president.example.org/addresses/12",
+        ),
+        (
+            "https://en.president.example.org/addresses/12",
+            "https://president.example.org/addresses/12",
+        ),
+        (
+            "https://president.example.org/addresses/12?lang=en",
+            "https://president.example.org/addresses/12?lang=uk",
+        ),
+    ],
+)
+@pytest.mark.parametrize("runs", [1, 2])
+def test_a_translation_at_its_language_s_url_joins_its_original(
+    tmp_path, gazetteer, english_url, ukrainian_url, runs
+):
+    english = {**ADDRESS_EN, "url": english_url}
+    ukrainian = {**ADDRESS_UK, "url": ukrainian_url}
+    if runs == 1:
+        report = import_paths([_write_jsonl(tmp_path / "both.jsonl", [ukrainian, english])])
+        assert (report.created, report.translations) == (2, 1)
+    else:
+        import_paths([_write_jsonl(tmp_path / "uk.jsonl", [ukrainian])])
+        report = import_paths([_write_jsonl(tmp_path / "en.jsonl", [english])])
+        assert (report.created, report.translations) == (1, 1)
+    first, second = Article.objects.order_by("pk")
+    assert _story(first) == {second.pk} and {first.url, second.url} == {english_url, ukrainian_url}
+
+
+def test_pages_at_other_urls_stay_apart(tmp_path, gazetteer):
+    records = [
+        {**ADDRESS_EN, "url": "https://president.example.org/en/addresses/12"},
+        {**ADDRESS_UK, "url": "https://president.example.org/addresses/13"},
+        {**ADDRESS_UK, "title": "Інше", "url": "https://english.example.org/addresses/12"},
+    ]
+    records[2]["body"] = ADDRESS_UK["body"].replace("Харкова", "Одеси")
+    import_paths([_write_jsonl(tmp_path / "apart.jsonl", records)])
+    assert all(_story(article) == set() for article in Article.objects.all())
+
+
 def test_the_same_headline_in_two_languages_gets_two_slugs(tmp_path, gazetteer):
     same_title = {**ADDRESS_UK, "title": ADDRESS_EN["title"]}
     import_paths([_write_jsonl(tmp_path / "a.jsonl", [ADDRESS_EN, same_title])])
@@ -241,6 +286,43 @@ def test_short_texts_that_differ_are_not_grouped(tmp_path, gazetteer):
     ]
     import_paths([_write_jsonl(tmp_path / "briefings.jsonl", records)])
     assert all(_story(article) == set() for article in Article.objects.all())
+
+
+@pytest.mark.parametrize("runs", [1, 2])
+def test_one_template_filled_in_twice_or_sent_weeks_apart_is_two_texts(tmp_path, gazetteer, runs):
+    """Readouts and reports made from one template share most of their words;
+    when their headlines name other numbers ("3rd brigade", "7th brigade";
+    "March 3", "March 4"), or weeks lie between them, they are not copies."""
+    body = "\n\n".join(WIRE_STORY)
+    records = [
+        {
+            "title": "Crews of the 3rd brigade repair the line",
+            "body": body,
+            "published": "2024-03-05",
+        },
+        {
+            "title": "Crews of the 7th brigade repair the line",
+            "body": body.replace("three days", "seven days"),
+            "published": "2024-03-05",
+        },
+        {"title": "Rail line repairs", "body": body, "published": "2024-01-02"},
+        {"title": "Rail line repairs", "body": body + " Updated.", "published": "2024-02-20"},
+        # A copy a few days later, headline numbers kept, is still grouped.
+        {
+            "title": "Crews of 3rd brigade repair line",
+            "body": body + " ©",
+            "published": "2024-03-08",
+        },
+    ]
+    if runs == 1:
+        import_paths([_write_jsonl(tmp_path / "readouts.jsonl", records)])
+    else:
+        for index, record in enumerate(records):
+            import_paths([_write_jsonl(tmp_path / f"readout-{index}.jsonl", [record])])
+    third, seventh, january, february, copy = Article.objects.order_by("pk")
+    assert _story(third) == {copy.pk}
+    assert _story(seventh) == set()
+    assert _story(january) == set() and _story(february) == set()
 
 
 def test_the_worker_processes_and_bulk_paths_group_the_same_way(tmp_path, gazetteer):

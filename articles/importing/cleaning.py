@@ -22,11 +22,15 @@ from .structure import REMOVED, byline_names, is_dateline, structure
 HEADLINE_MAX = 120  # a headline made from the opening sentence is cut to this
 TITLE_MAX = 300  # Article.title's column
 
-# All line rules in one pattern, one match a line; the group that matched names the rule.
+# The line rules without hints in one pattern, one match a line; the group that
+# matched names the rule.  The others are tried alone, on lines with a hint.
 _LINE_RULES = re.compile(
-    "|".join(f"(?P<r{i}>{rule.inline_pattern})" for i, rule in enumerate(LINE_RULES))
+    "|".join(
+        f"(?P<r{i}>{rule.inline_pattern})" for i, rule in enumerate(LINE_RULES) if not rule.hints
+    )
 )
 _LINE_RULE_NAMES = {f"r{i}": rule.name for i, rule in enumerate(LINE_RULES)}
+_HINTED_LINE_RULES = [(rule, rule.compile()) for rule in LINE_RULES if rule.hints]
 _COMPILED_CAPTION_RULES = [(rule, rule.compile()) for rule in CAPTION_RULES]
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -58,6 +62,11 @@ _HTML_TAG = re.compile(
     re.IGNORECASE,
 )
 _HTML_BREAK = re.compile(r"<br\b[^<>]*>", re.IGNORECASE)
+# A footnote number set as superscript ("<sup><a href=…>3</a></sup>"): kept as "[3]",
+# the mark the footnotes are taken out by, rather than glued to the word before.
+_HTML_FOOTNOTE = re.compile(
+    r"<sup\b[^<>]*>\s*(?:<a\b[^<>]*>\s*)?\[?(\d{1,3})\]?\s*(?:</a>\s*)?</sup>", re.IGNORECASE
+)
 _HTML_BLOCK = re.compile(rf"</?(?:{_HTML_BLOCK_TAGS})\b[^<>]*>", re.IGNORECASE)
 _HTML_HIDDEN = re.compile(
     r"<(script|style|noscript)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
@@ -66,6 +75,9 @@ _HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31})
 _TERMINAL = ".!?…:;"
 _CLOSERS = "\"'”’»)]"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[^\W\d_])")
+# A footnote mark ending a line ("forces.[3]", "forces.³", "forces.3") hides its full stop.
+_FOOTNOTE_MARK_ENDS = frozenset("]0123456789⁰¹²³⁴⁵⁶⁷⁸⁹")
+_TRAILING_FOOTNOTE = re.compile(r"(?:\[\d{1,3}\])+$|[⁰¹²³⁴-⁹]+$|(?<=[^\W\d_][.!?…])\d{1,3}$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
@@ -97,6 +109,7 @@ def text_from_markup(text):
     running text is text, shown escaped like any other."""
     if "<" in text and (_HTML_BLOCK.search(text) or _HTML_BREAK.search(text)):
         text = _HTML_HIDDEN.sub("", text)
+        text = _HTML_FOOTNOTE.sub(r"[\1]", text)
         text = _HTML_BREAK.sub("\n", text)
         text = _HTML_TAG.sub("", _HTML_BLOCK.sub("\n\n", text))
     if "&" in text:
@@ -123,7 +136,10 @@ def dominant_script(text, sample=1000):
 
 
 def _ends_sentence(line):
-    return line.rstrip(_CLOSERS)[-1:] in tuple(_TERMINAL) if line.rstrip(_CLOSERS) else False
+    if line[-1:] in _FOOTNOTE_MARK_ENDS:
+        line = _TRAILING_FOOTNOTE.sub("", line[-24:])  # a long line's end only
+    line = line.rstrip(_CLOSERS)
+    return line[-1:] in tuple(_TERMINAL) if line else False
 
 
 def reads_as_headline(line, *, min_words=1, max_words=30):
@@ -237,6 +253,29 @@ def _repeats_headline(line, headline):
     return normalize_name(line) == headline
 
 
+def line_rule(line):
+    """The name of the line rule ``line`` matches, or None."""
+    if len(line) >= 400:
+        return None
+    match = _LINE_RULES.fullmatch(line)
+    if match:
+        return _LINE_RULE_NAMES[match.lastgroup]
+    folded = line.casefold()
+    for rule, pattern in _HINTED_LINE_RULES:
+        if any(hint in folded for hint in rule.hints) and pattern.fullmatch(line):
+            return rule.name
+    return None
+
+
+def _drop_leading_furniture(blocks, removed):
+    """Take the furniture lines opening a text out before its headline is
+    chosen ("FOR IMMEDIATE RELEASE" is no headline)."""
+    while blocks and (rule := line_rule(blocks[0][0])):
+        removed.append((rule, blocks[0].pop(0)))
+        if not blocks[0]:
+            blocks.pop(0)
+
+
 def _takes_lede(paragraph):
     return reads_as_headline(paragraph, min_words=6)
 
@@ -259,6 +298,8 @@ def clean_text(
     publisher = find_publisher(all_lines)
     removed, captions = [], []
 
+    if not title:
+        _drop_leading_furniture(blocks, removed)
     if (
         not title
         and blocks
@@ -278,9 +319,9 @@ def clean_text(
             if headline is not None and _repeats_headline(line, headline):
                 removed.append(("repeated headline", line))
                 continue
-            rule = _LINE_RULES.fullmatch(line) if len(line) < 400 else None
+            rule = line_rule(line)
             if rule:
-                removed.append((_LINE_RULE_NAMES[rule.lastgroup], line))
+                removed.append((rule, line))
                 continue
             caption = _caption(line, text)
             if caption:

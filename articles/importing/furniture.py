@@ -17,10 +17,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class LineRule:
+    """``hints``: a rule that looks for a phrase anywhere in the line is tried
+    only on lines holding one of these (casefolded), which is what keeps the
+    other rules, tried together as one pattern, fast."""
+
     name: str
     pattern: str
     examples: tuple
     case_sensitive: bool = False
+    hints: tuple = ()
 
     def compile(self):
         return re.compile(self.inline_pattern)
@@ -57,11 +62,67 @@ LINE_RULES = [
             "our understanding of you. You can unsubscribe at any time. More info",
             "We use cookies. By continuing you consent to our privacy policy.",
         ),
+        hints=("consent", "unsubscribe", "privacy"),
     ),
     LineRule(
         "subscription notice",
-        r"(?:subscribe|sign up)\b.{0,60}\b(?:newsletter|updates|channel)\b.{0,40}",
-        ("Sign up to our free daily newsletter", "Subscribe to our Telegram channel"),
+        r"(?:subscribe|sign up)\b.{0,60}\b(?:newsletter|updates|channel|emails?|briefing|alerts)"
+        r"\b.{0,80}",
+        (
+            "Sign up to our free daily newsletter",
+            "Subscribe to our Telegram channel",
+            "Sign up to the weekly Frontline email or follow us on Mastodon",
+        ),
+    ),
+    LineRule(
+        "click-here prompt",
+        r"(?:click|tap) here\b.{0,300}",
+        ("Click here to see the interactive map. It is updated daily.",),
+    ),
+    LineRule(
+        "paywall prompt",
+        r".{0,80}\b(?:already (?:a subscriber|have an account|registered)\?"
+        r"|(?:subscribe|log in|sign in|register)(?: now)? to (?:continue|keep) reading)\W.{0,80}",
+        ("Subscribe to continue reading. Already a subscriber? Log in",),
+        hints=("already", "continue reading", "keep reading"),
+    ),
+    LineRule(
+        "share prompt",
+        r"(?:share|tweet|email|print|copy link|sign up|subscribe|log in|sign in)"
+        r"(?: (?:this|the) (?:article|story|page|post))?"
+        r"(?: (?:on|via) (?:facebook|twitter|x|whatsapp|telegram|linkedin|email))?\s*:?",
+        ("Share this article", "Share on Facebook", "Print", "Sign up"),
+    ),
+    LineRule(
+        "update stamp",
+        # A time alone ("Updated at 22.02 BST"): with a date, it is a dateline.
+        r"(?:(?:last )?updated|(?:first )?published|posted)(?:\s+(?:at|on))?:?\s+"
+        r"[\w ,]{0,30}?\d{1,2}[.:]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?",
+        ("Updated at 22.02 BST", "First published on Wed 2 Mar 2022 14.00 GMT"),
+    ),
+    LineRule(
+        "media player notice",
+        r".{0,200}\byour browser (?:does not|doesn[’']t|cannot) (?:support|play)\b.{0,300}",
+        ("Sorry, your browser does not support audio - but you can download here and listen",),
+        hints=("your browser",),
+    ),
+    LineRule(
+        "press-release marker",
+        r"for (?:immediate|same-day) release|embargoed (?:until|till|for)\b.{0,60}"
+        r"|(?:news|press|media) release|#{3}|-\s*30\s*-|-?\s*ends\s*-?",
+        ("FOR IMMEDIATE RELEASE", "###", "-30-", "- ENDS -"),
+    ),
+    LineRule(
+        "endnote",
+        # A numbered note that cites a web address, or web addresses alone.
+        r"(?:\[\d{1,3}\]|\(\d{1,3}\)|[⁰¹²³⁴-⁹]+)\s*.{0,300}?(?:https?://|www\.)\S+.{0,300}"
+        r"|(?:\d{1,3}[.)]?\s+)?(?:https?://\S+\s*)+",
+        (
+            "[1] https://t.me/example/24567",
+            "[12] General Staff of the Armed Forces, https://www.example.ua/news/1",
+            "https://twitter.com/example/status/1 https://t.me/example/2",
+        ),
+        hints=("http", "www."),
     ),
     LineRule(
         "teaser link",
@@ -75,8 +136,19 @@ LINE_RULES = [
     ),
     LineRule(
         "read-more link",
-        r"(?:read more|read also|also read|see also|more on this)\s*[:\-–—]\s*.{3,200}",
-        ("Read more: Zelensky visits the front", "READ ALSO – Kyiv under fire"),
+        r"(?:read more|read also|also read|see also|more on this"
+        r"|related(?: (?:article|story|coverage|content|reading|news))?)\s*[:\-–—]\s*.{3,200}",
+        (
+            "Read more: Zelensky visits the front",
+            "READ ALSO – Kyiv under fire",
+            "Related: Russia strikes Odesa port for third night",
+        ),
+    ),
+    LineRule(
+        "read-more teaser",
+        r"[^.!?]{3,200}\s+read more",
+        ("Ferry crossings resume on the Dnipro Read more",),
+        hints=("read more",),
     ),
     LineRule(
         "read full article",
@@ -90,6 +162,7 @@ LINE_RULES = [
         r"(?:copyright\s*)?(?:©|\(c\)\s*\d{4}|copyright\s+\d{4}).{0,150}"
         r"|.{0,150}\ball rights reserved\.?",
         ("Copyright © 2024 The Brussels Times. All Rights Reserved.", "© Reuters 2023"),
+        hints=("©", "(c)", "copyright", "all rights reserved"),
     ),
     LineRule(
         "related-news marker",
@@ -135,9 +208,10 @@ CAPTION_RULES = [
     ),
     CaptionRule(
         "caption with a credit label",
-        r"(?P<text>.{0,200}?)\s*\b(?:Credit|Photo|Photograph|Image|Picture|Фото)\s*(?:credit)?\s*:"
+        r"(?P<text>.{0,200}?)\s*\b(?:Credit|Photo|Photograph|Image|Picture|Composite|Illustration"
+        r"|Фото)\s*(?:credit)?\s*:"
         r"\s*(?P<credit>[^.!?]{2,80}?)\.?",
-        ("Vladimir Putin. Credit: Belga", "Photo: Reuters"),
+        ("Vladimir Putin. Credit: Belga", "Photo: Reuters", "Composite: Staff/Getty Images"),
         hints=(":",),
     ),
 ]

@@ -29,7 +29,9 @@ BANDS = BUCKETS // ROWS
 MATCHING_BANDS = 2
 MIN_WORDS = 40  # shorter texts share too much by chance to be called copies
 WINDOW = 300  # words read from the start of the body: the cost stays flat for long texts
+COPY_DAYS = 7  # copies come out within days; the same template weeks apart is another text
 _WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+")
 _BAND = struct.Struct(f">B{ROWS}q")  # the band number, then its rows as signed 64-bit integers
 
 
@@ -63,10 +65,34 @@ def signature(body):
     return bands
 
 
-def best_match(bands, owners):
+def copy_facts(title, published):
+    """What near-copies agree on beside their words: the numbers of their
+    headlines and, within ``COPY_DAYS``, their date."""
+    return frozenset(_NUMBER.findall(title)), published
+
+
+def may_be_copies(facts, other):
+    """Whether two texts of shared words, ``copy_facts`` each, can be copies:
+    not when each headline has a number the other lacks ("155th brigade" and
+    "126th brigade", "March 3" and "March 4": one template, two texts), nor
+    when they are dated more than ``COPY_DAYS`` apart."""
+    (numbers, published), (other_numbers, other_published) = facts, other
+    if numbers - other_numbers and other_numbers - numbers:
+        return False
+    if published and other_published:
+        return abs((published - other_published).days) <= COPY_DAYS
+    return True
+
+
+def best_match(bands, owners, accepts=None):
     """The candidate that shares the most of ``bands``, if it shares at least
-    ``MATCHING_BANDS``; ``owners`` maps a band to the candidates that have
-    it.  Ties go to the smallest candidate (the oldest article)."""
+    ``MATCHING_BANDS`` and ``accepts(candidate)``; ``owners`` maps a band to
+    the candidates that have it.  Ties go to the smallest candidate (the
+    oldest article)."""
     shared = Counter(owner for band in bands for owner in owners.get(band, ()))
-    best = [(-count, owner) for owner, count in shared.items() if count >= MATCHING_BANDS]
+    best = [
+        (-count, owner)
+        for owner, count in shared.items()
+        if count >= MATCHING_BANDS and (accepts is None or accepts(owner))
+    ]
     return min(best)[1] if best else None

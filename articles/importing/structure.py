@@ -68,19 +68,23 @@ _DATE = (
     rf"(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTHS})\.?"
     rf"(?:,?\s+(?P<year1>\d{{4}}){_YEAR_WORD})?"
     rf"|(?P<month2>{_MONTHS})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{{4}}))?"
+    rf"|(?P<day3>\d{{1,2}})\.(?P<month3>\d{{1,2}})\.(?P<year3>\d{{4}}){_YEAR_WORD}"  # 26.07.2022
     r"|(?P<iso>\d{4}-\d{2}-\d{2}))"
 )
 _TIME = (
-    r"(?:(?:,?\s*(?:(?:at|о|об|в)\s+)?|\s*[-–—]\s*)"
+    r"(?:(?:,?\s*(?:(?:at|о|об|в)\s+)?|\s*[-–—|]\s*)"
     r"\d{1,2}(?:[:.]\d{2}\s*(?:[apAP]\.?[mM]\.?)?|\s*[apAP]\.?[mM]\.?)"
     r"(?:\s*(?:[A-Z]{2,4}|(?:GMT|UTC)\s*[+-]?\s*\d{0,2}))?)?"
 )
+_PLACE = r"[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-][^\W\d_]+){0,3}"
 _DATELINE = re.compile(rf"(?i:(?:(?:{_STAMPS})\s*:?\s*)?{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE)
 _WRITTEN_DATE = re.compile(rf"{_DATE}{_TIME}\s*\.?", re.IGNORECASE)
 # A place and a date opening the first paragraph, up to a dash.
+# The place may name its country or state ("KHARKIV, Ukraine, March 3"); a wire's
+# tag may follow the date ("/PRNewswire/", "(Reuters)").
 _INLINE_DATELINE = re.compile(
-    rf"(?P<place>[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-][^\W\d_]+){{0,3}}),\s+{_DATE}{_TIME}"
-    r"\s*(?:\([^)]{1,40}\)\s*)?[—–-]+\s+(?=\S)",
+    rf"(?P<place>{_PLACE}(?:,\s+{_PLACE})?),\s+{_DATE}{_TIME}"
+    r"\s*(?:\([^)]{1,40}\)\s*|/[^/\n]{2,40}/\s*)?[—–-]+\s+(?=\S)",
     re.IGNORECASE,
 )
 # "By Ann Roe and Bo Lee", "Authors: …"; "Автор: Олена Коваль", "Авторы: Анна Ли и Борис Ким".
@@ -89,12 +93,60 @@ _NAME_SEPARATORS = re.compile(
     r"\s*(?:,\s*and\s+|,|;|&|\band\b|\bwith\b|\bі\b|\bта\b|\bй\b|\bи\b)\s*", re.IGNORECASE
 )
 _NAME = re.compile(r"[^\W\d_][\w’'.\-]*(?:\s+[^\W\d_][\w’'.\-]*){0,4}")
+# Where the writers were ("in Kyiv", "in Kyiv and Moscow" at the end): no part of a name.
+_WHERE = re.compile(
+    r"\s+in\s+[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,2}(?:\s+and\s+[A-Z][\w'’.\-]*$)?"
+    r"(?=\s*(?:,|;|&|\band\b|$))"
+)
+# A byline's parts that name a role or a newsroom, not a person ("Staff Reporter",
+# "Kyiv correspondent", "The Associated Press").
+_ROLE_WORDS = frozenset(
+    [
+        "reporter",
+        "reporters",
+        "correspondent",
+        "editor",
+        "writer",
+        "staff",
+        "contributor",
+        "columnist",
+        "analyst",
+        "fellow",
+        "director",
+        "bureau",
+        "press",
+        "news",
+        "agency",
+        "desk",
+        "service",
+    ]
+)
 # Footnote marks after a word, " [12]" or "[3][4]": the pattern starts with the
 # space or the bracket, and looks behind them, so the engine skips to them fast
 # (4 -> 1.3 us a paragraph with a "[", prepare_batch of 3,000 generated records).
-_FOOTNOTES = re.compile(
+_BRACKET_FOOTNOTES = re.compile(
     r"( (?<=[^\s\[] )(?:\[\d{1,3}\])+|\[(?<=[^\s\[]\[)\d{1,3}\](?:\[\d{1,3}\])*)"
 )
+# Superscript digits ("Svatove.¹²") after punctuation or a word of three letters or
+# more ("km²" is a unit); plain digits glued to a sentence's end ("Bakhmut.3 Ukrainian"),
+# what a page's <sup>3</sup> becomes when its tags are dropped.  One character class
+# first, for the same fast skipping.
+_DIGIT_FOOTNOTES = re.compile(
+    r"([0-9⁰¹²³⁴-⁹](?:"
+    r"(?:(?<=[^\W\d_]{3}[⁰¹²³⁴-⁹])|(?<=[.,;:!?\"'”’»)][⁰¹²³⁴-⁹]))[⁰¹²³⁴-⁹]*"
+    r"|(?:(?<=[^\W\d_]{3}[.,;:!?][0-9])|(?<=[^\W\d_][.,!?][\"”’»)][0-9]))[0-9]{0,2}(?=\s|$)))"
+)
+# What a press release ends with: a section about its publisher ("About Acme
+# Relief"), then contacts ("Media contact:", "Press enquiries: …", "Notes to editors").
+_ABOUT_HEADING = re.compile(r"(?:About|ABOUT)\s+[^\W\d_].{1,80}")
+_CONTACT_HEADING = re.compile(
+    r"(?:(?:media|press|news)\s+)?(?:contacts?|enquiries|inquiries)(?:\s+(?:information|details|us))?"
+    r"\s*(?::.{0,200})?|for (?:further|more) information,?(?: (?:please )?contact)?\s*:.{0,200}"
+    r"|notes? (?:to|for) editors?\s*:?",
+    re.IGNORECASE,
+)
+TRAILER_MAX_ABOUT = 3  # paragraphs an "About …" section may hold before the contacts or the end
+TRAILER_PARAGRAPH_MAX = 1000
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 _ASCII_LETTER_RUNS = re.compile(r"[a-z]+")
 # Folded out of fingerprints: the English names only, so that the fingerprints
@@ -176,17 +228,40 @@ def byline_names(paragraph, authors):
         return None
     by = _BY_LINE.fullmatch(paragraph)
     if by:
-        names = _names(by.group("names"))
+        names = _names(_WHERE.sub("", by.group("names")))
         if names and all(len(name.split()) <= 5 for name in names):
-            return names
+            return _writers(names)
         return None
+    names = _names(_WHERE.sub("", paragraph))
     if not authors:
-        return None
+        return _writers(names) if _reads_as_author_list(names) else None
     known = {_fold_name(author) for author in authors}
-    names = _names(paragraph)
     if names and all(_fold_name(name) in known for name in names):
         return names
     return None
+
+
+def _writers(names):
+    """The people among a byline's ``names``: no roles or newsrooms, and no
+    one-word name ("Reuters") beside a person's; names in capitals as names."""
+    people = [
+        name.title() if name.isupper() and " " in name else name
+        for name in names
+        if name.split()[0].casefold() != "the"
+        and not _ROLE_WORDS.intersection(name.casefold().split())
+    ]
+    if any(" " in name for name in people):
+        people = [name for name in people if " " in name]
+    return people
+
+
+def _reads_as_author_list(names):
+    """Several people's names ("Ann Roe, Bo Lee, and Cy Day"): two to four
+    capitalised words each; one name alone may as well be a heading."""
+    return len(names) >= 2 and all(
+        2 <= len(words := name.split()) <= 4 and all(word[0].isupper() for word in words)
+        for name in names
+    )
 
 
 def is_dateline(line):
@@ -207,6 +282,14 @@ def _date(match, context_years):
             return datetime.date.fromisoformat(match.group("iso"))
         except ValueError:
             return None
+    if match.group("day3"):
+        try:
+            date = datetime.date(
+                int(match.group("year3")), int(match.group("month3")), int(match.group("day3"))
+            )
+        except ValueError:
+            return None
+        return date if _plausible(date) else None
     day = match.group("day1") or match.group("day2")
     month = (match.group("month1") or match.group("month2")).lower()
     year = match.group("year1") or match.group("year2")
@@ -221,9 +304,11 @@ def _date(match, context_years):
         date = datetime.date(int(year), number, int(day))
     except ValueError:
         return None
-    if date.year < 1900 or date > datetime.date.today() + datetime.timedelta(days=1):
-        return None
-    return date
+    return date if _plausible(date) else None
+
+
+def _plausible(date):
+    return date.year >= 1900 and date <= datetime.date.today() + datetime.timedelta(days=1)
 
 
 def _context_years(context):
@@ -231,18 +316,46 @@ def _context_years(context):
 
 
 def _strip_footnotes(paragraph, at, items):
-    if "[" not in paragraph:
+    matches = list(_DIGIT_FOOTNOTES.finditer(paragraph))
+    if "[" in paragraph:
+        matches = sorted([*matches, *_BRACKET_FOOTNOTES.finditer(paragraph)], key=re.Match.start)
+    if not matches:
         return paragraph
     kept, position = [], 0
-    for match in _FOOTNOTES.finditer(paragraph):
+    for match in matches:
         kept.append(paragraph[position : match.start()])
         offset = sum(map(len, kept))
         items.append({"kind": FOOTNOTE, "text": match.group(1), "at": at, "offset": offset})
         position = match.end()
-    if not kept:
-        return paragraph
     kept.append(paragraph[position:])
     return "".join(kept)
+
+
+def _is_heading(paragraph):
+    return len(paragraph.split()) <= 10 and paragraph.rstrip(_SENTENCE_CLOSERS)[-1:] not in ".,;…"
+
+
+def trailer_start(paragraphs):
+    """Where a press release's trailer begins (an "About …" section, then
+    contacts, to the end), or None: never the first paragraph, never more
+    than the text before it."""
+    for at in range(1, len(paragraphs)):
+        paragraph = paragraphs[at]
+        about = _ABOUT_HEADING.fullmatch(paragraph) and _is_heading(paragraph)
+        if not about and not _CONTACT_HEADING.fullmatch(paragraph):
+            continue
+        rest = paragraphs[at:]
+        if about:
+            contacts = next(
+                (i for i, p in enumerate(rest) if i and _CONTACT_HEADING.fullmatch(p)), len(rest)
+            )
+            if contacts - 1 > TRAILER_MAX_ABOUT:
+                continue
+        if max(map(len, rest)) <= TRAILER_PARAGRAPH_MAX and sum(map(len, rest)) <= sum(
+            map(len, paragraphs[:at])
+        ):
+            return at
+    return None
 
 
 def structure(
@@ -269,12 +382,16 @@ def structure(
     body = []
     first_content = None
     years = None
+    trailer = trailer_start(paragraphs)
     for at, paragraph in enumerate(paragraphs):
+        if trailer is not None and at >= trailer:
+            items.append({"kind": NOTICE, "text": paragraph, "at": at})
+            continue
         if at < TOP_ZONE and first_content is None:
             names = byline_names(paragraph, authors)
             if names is not None:
                 items.append({"kind": BYLINE, "text": paragraph, "at": at})
-                if not authors and not found_authors:
+                if names and not authors and not found_authors:
                     found_authors = names
                     items[-1]["filled"] = True
                 continue

@@ -32,7 +32,7 @@ from ..models import (
 from ..search import get_engine
 from ..search.vocabulary import count_word_sets, words_of
 from .records import analyse
-from .signatures import best_match
+from .signatures import best_match, copy_facts, may_be_copies
 from .suggestions import SuggestionBook, suggestion_text
 
 SLUG_MAX = 100
@@ -465,8 +465,32 @@ class BatchWriter:
 
 def story_key_for_url(url):
     """The story key of the articles at one URL (the original and its
-    translations), whichever of them the archive receives first."""
-    return RunLedger.digest("story-url", url)
+    translations), whichever of them the archive receives first; the URLs
+    of one page in several languages are one URL (see :func:`language_neutral`)."""
+    return RunLedger.digest("story-url", language_neutral(url))
+
+
+_LANGUAGE_LABELS = frozenset({"en", "eng", "uk", "ua", "ukr", "ru", "rus"})
+_LANGUAGE_QUERY = re.compile(r"(?i)(?:^|(?<=&))(?:lang|language|hl|locale)=[a-z_-]{2,5}(?:&|$)")
+
+
+def language_neutral(url):
+    """``url`` without what names its language: a first host label
+    ("en.kremlin.example"), a path segment among the first two
+    ("/en/news/…", "/news/uk/…") or a query parameter ("?lang=uk")."""
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    labels = host.split(".")
+    if len(labels) > 2 and labels[0].casefold() in _LANGUAGE_LABELS:
+        host = ".".join(labels[1:])
+    path, question, query = path.partition("?")
+    segments = path.split("/")
+    for index, segment in enumerate(segments[:2]):
+        if segment.casefold() in _LANGUAGE_LABELS:
+            del segments[index]
+            break
+    query = _LANGUAGE_QUERY.sub("", query).rstrip("&")
+    return f"{scheme}://{host}{slash}{'/'.join(segments)}{'?' if query else ''}{query}"
 
 
 def story_key_for_text(content_hash):
@@ -503,11 +527,12 @@ class StoryGrouper:
                 story_key__in=IdList(story_key_for_url(url) for url in anchors)
             ).values_list("story_key", flat=True)
         )
-        owners, fallbacks = self._archived_copies(creates)
+        owners, fallbacks, facts = self._archived_copies(creates)
         at_url = {url: rows[0] for url, rows in by_url.items()}
         adopted = {}  # archived article pk -> the key it is given
         for prepared in creates:
             anchor = prepared.translation_of or prepared.url
+            mine = copy_facts(prepared.title, prepared.published)
             key, row = None, at_url.get(anchor) if anchor else None
             if row is not None:
                 key = row["story_key"] or adopted.setdefault(row["pk"], story_key_for_url(anchor))
@@ -515,7 +540,15 @@ class StoryGrouper:
             elif anchor and story_key_for_url(anchor) in waiting:
                 key = story_key_for_url(anchor)
                 self.translations += 1
-            elif (match := best_match(prepared.signature, owners)) is not None:
+            elif (
+                match := best_match(
+                    prepared.signature,
+                    owners,
+                    lambda owner, mine=mine: any(
+                        may_be_copies(mine, other) for other in facts[owner]
+                    ),
+                )
+            ) is not None:
                 where, found = match
                 key = adopted.setdefault(found, fallbacks[found]) if where == "unkeyed" else found
                 self.copies += 1
@@ -531,6 +564,7 @@ class StoryGrouper:
                 at_url.setdefault(prepared.url or anchor, {"pk": None, "story_key": key})
             for band in prepared.signature:
                 owners.setdefault(band, set()).add(("batch", key))
+            facts.setdefault(("batch", key), []).append(mine)
         for pk, key in adopted.items():
             Article.objects.filter(pk=pk, story_key__isnull=True).update(story_key=key)
 
@@ -538,22 +572,29 @@ class StoryGrouper:
     def _archived_copies(creates):
         """Archived articles sharing a band with an article of ``creates``, by
         one probe of the band index: ``{band: {("archived", story key) or
-        ("unkeyed", pk)}}`` and, for those without a story key, ``{pk: the key
-        to give them}``."""
+        ("unkeyed", pk)}}``, for those without a story key ``{pk: the key to
+        give them}``, and ``{owner: [copy_facts of its articles]}``."""
         bands = {band for p in creates for band in p.signature}
-        owners, fallbacks = {}, {}
+        owners, fallbacks, facts = {}, {}, {}
         if not bands:
-            return owners, fallbacks
+            return owners, fallbacks, facts
         rows = ArticleSignature.objects.filter(band__in=IdList(bands)).values_list(
-            "band", "article_id", "article__story_key", "article__url", "article__content_hash"
+            "band",
+            "article_id",
+            "article__story_key",
+            "article__url",
+            "article__content_hash",
+            "article__title",
+            "article__published",
         )
-        for band, pk, key, url, content_hash in rows:
+        for band, pk, key, url, content_hash, title, published in rows:
             owner = ("archived", key)
             if key is None:
                 owner = ("unkeyed", pk)
                 fallbacks[pk] = story_key_for_url(url) if url else story_key_for_text(content_hash)
             owners.setdefault(band, set()).add(owner)
-        return owners, fallbacks
+            facts.setdefault(owner, []).append(copy_facts(title, published))
+        return owners, fallbacks, facts
 
     @staticmethod
     def write_signatures(written, *, replaced):

@@ -23,7 +23,11 @@ class Command(BaseCommand):
             missing = sorted(set(options["source"]) - set(sources.values_list("slug", flat=True)))
             if missing:
                 raise CommandError(f"no source with the slug {', '.join(missing)}")
+        empty = 0
         for report in corpus_report(sources):
+            if sources is None and not report.articles:
+                empty += 1  # the gazetteer's outlets, named in articles but publishing none
+                continue
             self.stdout.write(f"{report.source.name} ({report.source.slug})")
             self.stdout.write(f"  articles: {report.articles:,}")
             for kind, label in (("notice", "standing notices"), ("heading", "headings")):
@@ -44,3 +48,5 @@ class Command(BaseCommand):
             for label, top in (("actors", report.top_actors), ("places", report.top_locations)):
                 listed = ", ".join(f"{name} ({n:,})" for name, n in top) or "none"
                 self.stdout.write(f"  most linked {label}: {listed}")
+        if empty:
+            self.stdout.write(f"{empty:,} sources without articles not listed (--source lists one)")
