@@ -207,6 +207,29 @@ def test_export_benchmark_fills_an_empty_database_then_streams_it(tmp_path, caps
         call_command("benchmark", "export", "--synthesize=30")
 
 
+def first_of_each_kind(generator, kinds, wanted=lambda kind, record: True):
+    """The first original (not syndicated) record of each of ``kinds``
+    (``{kind: test of a body}``) among the generator's first 3,000."""
+    found = {}
+    for n in range(3000):
+        record = generator.article(n)
+        if "/partners/" in record["url"]:
+            continue
+        for kind, marked in kinds.items():
+            if kind not in found and marked(record["body"]) and wanted(kind, record):
+                found[kind] = record
+    assert found.keys() == kinds.keys()
+    return found
+
+
+def import_records(folder, records):
+    (folder / "records.jsonl").write_text(
+        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records),
+        encoding="utf-8",
+    )
+    assert not import_paths([folder]).rejected
+
+
 def test_scraped_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_path, gazetteer):
     generator = CorpusGenerator(seed=11)
     kinds = {
@@ -216,19 +239,8 @@ def test_scraped_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_pat
         "inline dateline": lambda body: re.match(r"(?:Київ|Москва), \d{1,2} \w+ — ", body),
         "byline": lambda body: body.startswith("Автор: "),
     }
-    found = {}
-    for n in range(3000):
-        record = generator.article(n)
-        for kind, marked in kinds.items():
-            if kind not in found and "/partners/" not in record["url"] and marked(record["body"]):
-                found[kind] = record
-    assert found.keys() == kinds.keys()
-    (tmp_path / "scraped.jsonl").write_text(
-        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in found.values()),
-        encoding="utf-8",
-    )
-    report = import_paths([tmp_path])
-    assert not report.rejected
+    found = first_of_each_kind(generator, kinds)
+    import_records(tmp_path, found.values())
     for kind, record in found.items():
         article = Article.objects.get(url=record["url"], language=record["language"])
         assert not any(marked(article.body) for marked in kinds.values()), kind
@@ -248,21 +260,11 @@ def test_publishers_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_
         "release": lambda text: "FOR IMMEDIATE RELEASE" in text or "Media Contact:" in text,
         "byline": lambda text: BYLINE_WITH_TAIL.search(text),
     }
-    found = {}
-    for n in range(3000):
-        record = generator.article(n)
-        wanted = [kind for kind in kinds if kind not in found and "/partners/" not in record["url"]]
-        for kind in wanted:
-            # The byline's record has no authors, so that the byline fills them.
-            if kinds[kind](record["body"]) and (kind != "byline" or "authors" not in record):
-                found[kind] = record
-    assert found.keys() == kinds.keys()
-    (tmp_path / "publishers.jsonl").write_text(
-        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in found.values()),
-        encoding="utf-8",
+    # The byline's record has no authors, so that the byline fills them.
+    found = first_of_each_kind(
+        generator, kinds, wanted=lambda kind, record: kind != "byline" or "authors" not in record
     )
-    report = import_paths([tmp_path])
-    assert not report.rejected
+    import_records(tmp_path, found.values())
     for kind, record in found.items():
         article = Article.objects.get(url=record["url"], language=record["language"])
         assert not any(marked(article.lede + article.body) for marked in kinds.values()), kind

@@ -161,6 +161,14 @@ def test_a_source_of_the_archive_named_in_a_text_is_no_suggestion(tmp_path, gaze
     assert "Ostap Kmit" in names
 
 
+def suggested_in(tmp_path, body):
+    """The suggestions of one imported article of ``body``, by name."""
+    path = tmp_path / "article.jsonl"
+    path.write_text(json.dumps({"source": "Ridge Analysis", "title": "Talks", "body": body}))
+    import_paths([path])
+    return {s.name: s for s in Suggestion.objects.all()}
+
+
 def test_a_middle_initial_is_part_of_the_name(tmp_path, gazetteer):
     """Newspapers write "Vladimir V. Putin": the initial's full stop ends no
     sentence, and the first name before it is no name of its own."""
@@ -168,10 +176,7 @@ def test_a_middle_initial_is_part_of_the_name(tmp_path, gazetteer):
         "President Vladimir V. Putin met Ostap R. Kmit in the capital. Later Ostap R. Kmit "
         "said that the talks went well, Ostap Kmit added, and Vladimir V. Putin left."
     )
-    path = tmp_path / "initials.jsonl"
-    path.write_text(json.dumps({"source": "Ridge Analysis", "title": "Talks", "body": body}))
-    import_paths([path])
-    suggestions = {s.name: s for s in Suggestion.objects.all()}
+    suggestions = suggested_in(tmp_path, body)
     assert not {name for name in suggestions if "Vladimir" in name}
     kmit = suggestions["Ostap R. Kmit"]  # the commonest form, "Ostap Kmit" folded in
     assert kmit.mention_count == 3 and len(suggestions) == 1
@@ -184,10 +189,7 @@ def test_a_title_inside_a_run_of_capitals_is_cut_off_with_what_precedes_it(tmp_p
         "Interior Minister Marta Kovalyk met the Office of the President Ostap Kmit. "
         "Later the Office of the Head of State said nothing."
     )
-    path = tmp_path / "titles.jsonl"
-    path.write_text(json.dumps({"source": "Ridge Analysis", "title": "Talks", "body": body}))
-    import_paths([path])
-    names = set(Suggestion.objects.values_list("name", flat=True))
+    names = set(suggested_in(tmp_path, body))
     assert {"Marta Kovalyk", "Ostap Kmit", "Office of the Head of State"} <= names
     assert not {name for name in names if "Minister" in name or "President" in name}
 
@@ -197,10 +199,7 @@ def test_a_title_after_a_comma_marks_a_person_and_a_name_may_open_a_sentence(tmp
         "Ostap Kmit, deputy head of the office, met the envoys. Ostap Kmit spoke first. "
         "Later Marta Kovalyk, the adviser, spoke. Adviser to the office, she left early."
     )
-    path = tmp_path / "apposition.jsonl"
-    path.write_text(json.dumps({"source": "Ridge Analysis", "title": "Talks", "body": body}))
-    import_paths([path])
-    suggestions = {s.name: s for s in Suggestion.objects.all()}
+    suggestions = suggested_in(tmp_path, body)
     assert "Adviser" not in suggestions
     for name in ("Ostap Kmit", "Marta Kovalyk"):
         assert suggestions[name].kind == Suggestion.Kind.ACTOR
