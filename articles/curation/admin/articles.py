@@ -215,7 +215,7 @@ class ArticleAdmin(ArchiveAdminMedia, VersionAdmin):
         (None, {"fields": ["title", "status", "source", "published", "language"]}),
         ("Text", {"fields": ["lede", "body", "captions"]}),
         (
-            "Taken out of the text (standing notices, headings, byline, dateline, footnote marks)",
+            "Taken out of the text (furniture, notices, headings, byline, dateline, footnotes)",
             {"classes": ["collapse"], "fields": ["taken_out"]},
         ),
         ("Origin", {"fields": ["url", "authors", "tags"]}),
