@@ -10,7 +10,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from .importing.structure import FOOTNOTE, HEADING, LEDE, NOTICE, WHOLE_PARAGRAPH
-from .search.highlight import MARK_END, MARK_START, has_mark, marked_html
+from .search.highlight import MARK_END, MARK_START, has_mark, marked_html, strip_marks
 
 _FOOTNOTE_PLACE = "\ue002"  # private use, like the search marks: never in a text
 
@@ -145,8 +145,8 @@ def _readable_pieces(text, footnotes):
     cuts.append((start, len(text)))
     pieces = []
     for start, end in cuts:
-        before = _own_length(text[:start])
-        size = _own_length(text[start:end])
+        before = len(strip_marks(text[:start]))
+        size = len(strip_marks(text[start:end]))
         inside = [
             {**item, "offset": item["offset"] - before}
             for item in footnotes
@@ -154,7 +154,3 @@ def _readable_pieces(text, footnotes):
         ]
         pieces.append((text[start:end], inside))
     return pieces
-
-
-def _own_length(text):
-    return len(text) - text.count(MARK_START) - text.count(MARK_END)

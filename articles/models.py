@@ -224,9 +224,6 @@ class IdList(models.Expression):
     def as_sql(self, compiler, connection):
         return self.sql_for(connection)
 
-    def as_sqlite(self, compiler, connection):
-        return self.sql_for(connection)
-
     def sql_for(self, connection):
         """``(subquery, params)`` listing the ids, for ``connection``'s database."""
         if connection.vendor == "sqlite":
