@@ -8,9 +8,11 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from articles.importing import import_paths
 from articles.models import Article
+from benchmarking.outputs import write_into_database
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +114,27 @@ def test_the_corpus_generator_marks_its_articles(tmp_path, gazetteer):
     report = import_paths([tmp_path])
     assert report.created == 5
     assert Article.objects.filter(generated=True).count() == 5
+
+
+def _logged_slugs():
+    logged = " ".join(query["sql"] for query in connection.queries)
+    return [
+        slug for slug in Article.objects.values_list("slug", flat=True) if f"'{slug}'" in logged
+    ]
+
+
+def test_a_long_import_under_debug_keeps_no_log_of_its_batches(tmp_path, gazetteer, settings):
+    call_command("generate_corpus", count=12, seed=3, out=str(tmp_path), verbosity=0)
+    settings.DEBUG = True
+    report = import_paths([tmp_path], batch_size=3, workers=1)
+    assert report.created == 12
+    assert connection.queries, "DEBUG logs statements"
+    assert _logged_slugs() == []
+
+
+def test_generating_into_the_database_under_debug_keeps_no_log_of_its_batches(gazetteer, settings):
+    settings.DEBUG = True
+    write_into_database(12, seed=3, batch_size=3, workers=1)
+    assert Article.objects.count() == 12
+    assert connection.queries, "DEBUG logs statements"
+    assert _logged_slugs() == []

@@ -5,7 +5,7 @@ import time
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 
 from ..linking import Gazetteer
 from ..search import get_engine
@@ -289,6 +289,8 @@ class ImportRun:
                     )
                     entry[1] += 1
         self.batch.clear()
+        # DEBUG logs the last 9,000 statements, a batch's inserts megabytes each.
+        reset_queries()
         self.bulk.articles_created(report.created)
         self.learn_as_sources_grow()
 
