@@ -352,6 +352,32 @@ def test_a_word_of_a_phrase_standing_alone_is_not_highlighted(client, corpus):
     assert "<mark>Air</mark> raids" in both.content.decode()
 
 
+def test_a_snippet_marks_the_name_not_the_other_words_of_its_spellings(client, db):
+    """A name with spellings that are phrases holding it ("City of Ostrivka",
+    "Ostrivka city"): the snippet is the passage naming it, marked, not one
+    dense in the phrases' other words ("city", "of"), which are never
+    marked alone."""
+    town = Location.objects.create(slug="ostrivka", name="Ostrivka", kind="city")
+    for name in ("Ostrivka", "City of Ostrivka", "Ostrivka city"):
+        LocationAlias.objects.create(entity=town, name=name, kind=Alias.Kind.SPELLING)
+    furniture = " ".join(
+        f"The city of the plain and the city of the hills held meeting {n} of the week."
+        for n in range(40)
+    )
+    article = Article.objects.create(
+        title="Regional council notes",
+        body=f"{furniture}\n\nFerries reached Ostrivka at dawn with grain and fuel.",
+        language="en",
+        status="published",
+    )
+    response = client.get("/search/", {"q": "Ostrivka"})
+    (shown,) = response.context["page"].items
+    assert shown.pk == article.pk
+    assert "<mark>Ostrivka</mark>" in shown.snippet_html
+    marked = re.findall(r"<mark>([^<]*)</mark>", shown.snippet_html)
+    assert {word.lower() for word in marked} == {"ostrivka"}
+
+
 def test_stopwords_are_ignored_and_the_page_says_so(client, corpus):
     response = client.get("/search/", {"q": "the HIMARS of"})
     assert {a.slug for a in response.context["page"].items} == corpus.slugs("retreat")

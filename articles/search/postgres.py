@@ -662,7 +662,7 @@ class PostgresQueryCompiler(QueryCompiler):
         if node is None or not article_ids:
             return {}
         sql, params = _snippets_statement(len(article_ids))
-        text = compile_node(_flattened(node))
+        text = _marking_query_text(node)
         params = [text if param == _QUERY_MARK else param for param in params]
         with self.connection.cursor() as cursor:
             # The ids are the statement's last parameters (its WHERE).
@@ -680,7 +680,7 @@ class PostgresQueryCompiler(QueryCompiler):
         node = parsed.any_positive_node()
         if node is None:
             return None
-        query = _own_tsquery(compile_node(_flattened(node)))
+        query = _own_tsquery(_marking_query_text(node))
         rows = (
             Article.objects.using(self.connection.alias)
             .filter(_matches(query), pk=article.pk)
@@ -690,6 +690,16 @@ class PostgresQueryCompiler(QueryCompiler):
 
 
 _HIGHLIGHTED = ("title", "lede", "body")
+
+
+def _marking_query_text(node):
+    """The tsquery that marks ``node``'s matches: without the phrases that
+    another of its words absorbs ("Kyiv city" beside "Kyiv", see
+    ``_unabsorbed``).  ts_headline counts every word of a phrase as a hit
+    wherever it stands, and picked the body's fragments densest in the
+    "city" of "Kyiv city" or the "and" of "Azovstal Iron and Steel Works",
+    whose marks were then taken off: snippets with no match marked."""
+    return compile_node(_unabsorbed(_flattened(node)))
 
 
 class PostgresIndex(SearchIndex):
