@@ -163,6 +163,19 @@ def test_exact_searches_only_the_spelling_typed(client, corpus):
     assert found_set(client, q="Київ", exact=1) == corpus.slugs("ukrainian")
 
 
+def test_leaving_out_a_name_of_what_is_searched_says_why_nothing_matches(client, corpus):
+    response = client.get("/search/", {"q": "kyiv -Kiev"})
+    assert response.context["results"].count == 0
+    assert "“Kiev” is a name of" in response.content.decode()
+    # Only what was typed: the articles spelling it Kyiv but never Kiev.
+    exact = client.get("/search/", {"q": "kyiv -Kiev", "exact": 1})
+    assert exact.context["results"].count > 0
+    assert "“Kiev” is a name of" not in exact.content.decode()
+    # Another name of the group can still match: no note.
+    other = client.get("/search/", {"q": "kyiv OR Bakhmut -Kiev"})
+    assert "“Kiev” is a name of" not in other.content.decode()
+
+
 def test_an_inflected_alias_finds_the_name_in_every_form(client, corpus):
     assert found_set(client, q="Києві") == corpus.slugs(
         "s300", "kiev_spelling", "ukrainian", "scattered"

@@ -138,6 +138,32 @@ def expand_aliases(parsed):
     parsed.groups = groups
     for unit in parsed.excluded:
         _expand_unit(unit, names)
+    _note_names_excluded_from_themselves(parsed)
+
+
+def _note_names_excluded_from_themselves(parsed):
+    """A note for each excluded name that every option of a searched group
+    also names ("Kyiv -Kiev"): each finds the other's spellings, so nothing
+    can match, though a reader may have meant to leave out one spelling."""
+    for excluded in parsed.excluded:
+        if excluded.expansion is None:
+            continue
+        excluded_entities = _entity_keys(excluded)
+        for group in parsed.groups:
+            if all(_entity_keys(unit) & excluded_entities for unit in group):
+                (name, *_) = excluded.expansion.entities
+                parsed.notes.append(
+                    f"“{excluded.typed}” is a name of {name}, which is searched in every "
+                    "spelling, so leaving it out leaves nothing: search only what you "
+                    "typed to leave out one spelling."
+                )
+                break
+
+
+def _entity_keys(unit):
+    if unit.expansion is None:
+        return set()
+    return {(type(entity), entity.pk) for entity in unit.expansion.entities}
 
 
 def _merge_name(groups, start, names):
