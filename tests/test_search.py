@@ -389,6 +389,13 @@ def test_a_snippet_marks_the_name_not_the_other_words_of_its_spellings(client, d
     assert "<mark>Ostrivka</mark>" in shown.snippet_html
     marked = re.findall(r"<mark>([^<]*)</mark>", shown.snippet_html)
     assert {word.lower() for word in marked} == {"ostrivka"}
+    # A spelling typed as a phrase is marked whole where it stands.
+    article.body += " The City of Ostrivka council met."
+    article.save()
+    response = client.get("/search/", {"q": '"City of Ostrivka"'})
+    (shown,) = response.context["page"].items
+    marked = re.findall(r"<mark>([^<]*)</mark>", shown.snippet_html)
+    assert any(mark.lower().startswith("city") for mark in marked)
 
 
 def test_stopwords_are_ignored_and_the_page_says_so(client, corpus):

@@ -67,7 +67,7 @@ from .base import (
     scaled_for_length,
 )
 from .highlight import MARK_END, MARK_START, strip_marks
-from .query import STOPWORDS, AnyOf, Phrase, Word, any_of, leaves_of
+from .query import STOPWORDS, AnyOf, Phrase, Word, any_of, leaves_of, node_for
 from .rescore import inflections
 
 CONFIGURATIONS = {"en": "articles_english", "ru": "articles_russian"}
@@ -662,7 +662,7 @@ class PostgresQueryCompiler(QueryCompiler):
         if node is None or not article_ids:
             return {}
         sql, params = _snippets_statement(len(article_ids))
-        text = _marking_query_text(node)
+        text = _marking_query_text(node, parsed)
         params = [text if param == _QUERY_MARK else param for param in params]
         with self.connection.cursor() as cursor:
             # The ids are the statement's last parameters (its WHERE).
@@ -680,7 +680,7 @@ class PostgresQueryCompiler(QueryCompiler):
         node = parsed.any_positive_node()
         if node is None:
             return None
-        query = _own_tsquery(_marking_query_text(node))
+        query = _own_tsquery(_marking_query_text(node, parsed))
         rows = (
             Article.objects.using(self.connection.alias)
             .filter(_matches(query), pk=article.pk)
@@ -692,14 +692,18 @@ class PostgresQueryCompiler(QueryCompiler):
 _HIGHLIGHTED = ("title", "lede", "body")
 
 
-def _marking_query_text(node):
+def _marking_query_text(node, parsed):
     """The tsquery that marks ``node``'s matches: without the phrases that
     another of its words absorbs ("Kyiv city" beside "Kyiv", see
-    ``_unabsorbed``).  ts_headline counts every word of a phrase as a hit
-    wherever it stands, and picked the body's fragments densest in the
-    "city" of "Kyiv city" or the "and" of "Azovstal Iron and Steel Works",
-    whose marks were then taken off: snippets with no match marked."""
-    return compile_node(_unabsorbed(_flattened(node)))
+    ``_unabsorbed``), unless typed ("Vladimir Putin" stays whole).
+    ts_headline counts every word of a phrase as a hit wherever it stands,
+    and picked the body's fragments densest in the "city" of "Kyiv city" or
+    the "and" of "Azovstal Iron and Steel Works", whose marks were then
+    taken off: snippets with no match marked."""
+    typed = {node_for(unit.tokens, unit.kind == "prefix") for unit in parsed.units}
+    kept = leaves_of(_unabsorbed(_flattened(node)))
+    typed_phrases = [leaf for leaf in leaves_of(node) if isinstance(leaf, Phrase) and leaf in typed]
+    return compile_node(any_of([*kept, *typed_phrases]))
 
 
 class PostgresIndex(SearchIndex):
