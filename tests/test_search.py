@@ -230,6 +230,15 @@ def test_case_sensitive_alias_is_not_expanded_from_a_common_word(client, corpus)
     assert found_set(client, q="USA") == corpus.slugs("united_states")
 
 
+def test_a_name_typed_as_a_possessive_is_searched_in_every_spelling(client, corpus):
+    kyiv = corpus.slugs("s300", "kiev_spelling", "ukrainian", "scattered")
+    assert found_set(client, q="Kiev's") == kyiv
+    assert found_set(client, q="Kyiv’s") == kyiv
+    # A case-sensitive name too, but not a common word's possessive.
+    assert found_set(client, q="USA's") == corpus.slugs("united_states")
+    assert not search_articles(QueryDict("q=us's")).parsed.expansions
+
+
 @pytest.mark.parametrize(
     "query, keys",
     [
