@@ -163,6 +163,26 @@ def test_exact_searches_only_the_spelling_typed(client, corpus):
     assert found_set(client, q="Київ", exact=1) == corpus.slugs("ukrainian")
 
 
+def test_a_snippet_marks_the_name_not_the_words_of_its_other_names(client, db):
+    """A name whose other name is a phrase of common words ("Presidential
+    Office of Velmora" for "Velmora"): the snippet is the passage naming it."""
+    office = Location.objects.create(slug="velmora", name="Velmora", kind="city")
+    for name in ("Velmora", "Presidential Office of the Republic"):
+        LocationAlias.objects.create(entity=office, name=name, kind=Alias.Kind.SPELLING)
+    furniture = " ".join(
+        f"The republic and the office of the republic held session {n}." for n in range(40)
+    )
+    Article.objects.create(
+        title="Session notes",
+        body=f"{furniture}\n\nEnvoys reached Velmora at dawn.",
+        language="en",
+        status="published",
+    )
+    (shown,) = client.get("/search/", {"q": "Velmora"}).context["page"].items
+    marked = re.findall(r"<mark>([^<]*)</mark>", shown.snippet_html)
+    assert {word.lower() for word in marked} == {"velmora"}
+
+
 def test_leaving_out_a_name_of_what_is_searched_says_why_nothing_matches(client, corpus):
     response = client.get("/search/", {"q": "kyiv -Kiev"})
     assert response.context["results"].count == 0
