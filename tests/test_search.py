@@ -163,6 +163,39 @@ def test_exact_searches_only_the_spelling_typed(client, corpus):
     assert found_set(client, q="Київ", exact=1) == corpus.slugs("ukrainian")
 
 
+def test_a_snippet_marks_the_name_not_the_words_of_its_other_names(client, db):
+    """A name whose other name is a phrase of common words ("Presidential
+    Office of Velmora" for "Velmora"): the snippet is the passage naming it."""
+    office = Location.objects.create(slug="velmora", name="Velmora", kind="city")
+    for name in ("Velmora", "Presidential Office of the Republic"):
+        LocationAlias.objects.create(entity=office, name=name, kind=Alias.Kind.SPELLING)
+    furniture = " ".join(
+        f"The republic and the office of the republic held session {n}." for n in range(40)
+    )
+    Article.objects.create(
+        title="Session notes",
+        body=f"{furniture}\n\nEnvoys reached Velmora at dawn.",
+        language="en",
+        status="published",
+    )
+    (shown,) = client.get("/search/", {"q": "Velmora"}).context["page"].items
+    marked = re.findall(r"<mark>([^<]*)</mark>", shown.snippet_html)
+    assert {word.lower() for word in marked} == {"velmora"}
+
+
+def test_leaving_out_a_name_of_what_is_searched_says_why_nothing_matches(client, corpus):
+    response = client.get("/search/", {"q": "kyiv -Kiev"})
+    assert response.context["results"].count == 0
+    assert "“Kiev” is a name of" in response.content.decode()
+    # Only what was typed: the articles spelling it Kyiv but never Kiev.
+    exact = client.get("/search/", {"q": "kyiv -Kiev", "exact": 1})
+    assert exact.context["results"].count > 0
+    assert "“Kiev” is a name of" not in exact.content.decode()
+    # Another name of the group can still match: no note.
+    other = client.get("/search/", {"q": "kyiv OR Bakhmut -Kiev"})
+    assert "“Kiev” is a name of" not in other.content.decode()
+
+
 def test_an_inflected_alias_finds_the_name_in_every_form(client, corpus):
     assert found_set(client, q="Києві") == corpus.slugs(
         "s300", "kiev_spelling", "ukrainian", "scattered"
@@ -215,6 +248,15 @@ def test_case_sensitive_alias_is_not_expanded_from_a_common_word(client, corpus)
     assert search_articles(QueryDict("q=US")).parsed.expansions
     assert not search_articles(QueryDict("q=us talk")).parsed.expansions
     assert found_set(client, q="USA") == corpus.slugs("united_states")
+
+
+def test_a_name_typed_as_a_possessive_is_searched_in_every_spelling(client, corpus):
+    kyiv = corpus.slugs("s300", "kiev_spelling", "ukrainian", "scattered")
+    assert found_set(client, q="Kiev's") == kyiv
+    assert found_set(client, q="Kyiv’s") == kyiv
+    # A case-sensitive name too, but not a common word's possessive.
+    assert found_set(client, q="USA's") == corpus.slugs("united_states")
+    assert not search_articles(QueryDict("q=us's")).parsed.expansions
 
 
 @pytest.mark.parametrize(
@@ -350,6 +392,39 @@ def test_a_word_of_a_phrase_standing_alone_is_not_highlighted(client, corpus):
     # A word also searched alone stays highlighted wherever it stands.
     both = client.get(article.get_absolute_url(), {"q": '"air defence" air', "exact": 1})
     assert "<mark>Air</mark> raids" in both.content.decode()
+
+
+def test_a_snippet_marks_the_name_not_the_other_words_of_its_spellings(client, db):
+    """A name with spellings that are phrases holding it ("City of Ostrivka",
+    "Ostrivka city"): the snippet is the passage naming it, marked, not one
+    dense in the phrases' other words ("city", "of"), which are never
+    marked alone."""
+    town = Location.objects.create(slug="ostrivka", name="Ostrivka", kind="city")
+    for name in ("Ostrivka", "City of Ostrivka", "Ostrivka city"):
+        LocationAlias.objects.create(entity=town, name=name, kind=Alias.Kind.SPELLING)
+    furniture = " ".join(
+        f"The city of the plain and the city of the hills held meeting {n} of the week."
+        for n in range(40)
+    )
+    article = Article.objects.create(
+        title="Regional council notes",
+        body=f"{furniture}\n\nFerries reached Ostrivka at dawn with grain and fuel.",
+        language="en",
+        status="published",
+    )
+    response = client.get("/search/", {"q": "Ostrivka"})
+    (shown,) = response.context["page"].items
+    assert shown.pk == article.pk
+    assert "<mark>Ostrivka</mark>" in shown.snippet_html
+    marked = re.findall(r"<mark>([^<]*)</mark>", shown.snippet_html)
+    assert {word.lower() for word in marked} == {"ostrivka"}
+    # A spelling typed as a phrase is marked whole where it stands.
+    article.body += " The City of Ostrivka council met."
+    article.save()
+    response = client.get("/search/", {"q": '"City of Ostrivka"'})
+    (shown,) = response.context["page"].items
+    marked = re.findall(r"<mark>([^<]*)</mark>", shown.snippet_html)
+    assert any(mark.lower().startswith("city") for mark in marked)
 
 
 def test_stopwords_are_ignored_and_the_page_says_so(client, corpus):

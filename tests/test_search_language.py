@@ -349,6 +349,24 @@ def test_a_misspelt_word_offers_the_archive_word_with_its_count(client, bakhmut)
     assert [(query, count) for query, count, _ in offered] == [("logistics", 1)]
 
 
+def test_spellings_that_find_the_same_articles_are_offered_once(client, tmp_path, gazetteer):
+    """Zelensky, Zelenskyy and Zelenskyi name one man, and "sanction" finds
+    what "sanctions" finds: each is one offer, the closest spelling."""
+    import_texts(
+        tmp_path,
+        {
+            "one.txt": "Address\n\nZelensky spoke of new sanctions on the ports.",
+            "two.txt": "Visit\n\nZelenskyy met the envoys; one sanction was lifted.",
+            "three.txt": "Talks\n\nThe talks with Zelenskyi turned to sanctions and grain.",
+        },
+    )
+    named, page = offers(client, q="Zelenskky")
+    assert [count for _, count, _ in named] == [3]
+    assert page.count("Did you mean") == 1
+    worded, _ = offers(client, q="sancions")
+    assert [count for _, count, _ in worded] == [3]
+
+
 def test_a_query_that_finds_enough_offers_nothing(client, bakhmut):
     assert offers(client, q="Bakhmut")[0] == []
     assert offers(client, q="Bakmut", exact=1)[0] == []

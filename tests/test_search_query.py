@@ -48,6 +48,16 @@ def test_stray_operators_are_ignored_and_reported(text, ignored):
     assert read(text)[2] == ignored
 
 
+def test_brackets_and_plus_signs_are_read_as_grouping_only():
+    assert read("(kyiv OR kharkiv) +shelling -(odesa)") == read("kyiv OR kharkiv shelling -odesa")
+    assert [u.typed for u in parse_query("(Kyiv OR Kharkiv) +shelling").units] == [
+        "Kyiv",
+        "Kharkiv",
+        "shelling",
+    ]
+    assert read('( "air defence" )') == read('"air defence"')
+
+
 def test_unbalanced_quote_reads_the_rest_as_a_phrase():
     parsed = parse_query('kyiv "air defence')
     assert [(u.kind, u.tokens) for u in parsed.units][-1] == ("phrase", ("air", "defence"))

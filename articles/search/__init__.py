@@ -479,7 +479,7 @@ class SearchResults:
         finds more."""
         if self.exact or not self.has_terms or self.errors or self.count >= FEW_RESULTS:
             return []
-        offers = []
+        offers, offered = [], []
         for unit in self.parsed.units[:MAX_UNITS_CORRECTED]:
             if unit.kind == "prefix" or unit.expansion is not None:
                 continue
@@ -488,10 +488,19 @@ class SearchResults:
                 params = self.params.copy()
                 params["q"] = query
                 params.pop("page", None)
-                count = SearchResults(params).count
-                if count > self.count:
-                    offers.append((query, count, self.url(q=query)))
+                corrected = SearchResults(params)
+                if corrected.count > self.count and not any(
+                    corrected.finds_the_same_as(other) for other in offered
+                ):
+                    offered.append(corrected)
+                    offers.append((query, corrected.count, self.url(q=query)))
         return offers[:MAX_SPELLING_OFFERS]
+
+    def finds_the_same_as(self, other):
+        """Whether this search finds the same articles as ``other``: two
+        spellings of one name (Zelensky, Zelenskyy) or two forms of one stem
+        (sanction, sanctions) are one offer, not two."""
+        return self.count == other.count and self.window_ids.ids == other.window_ids.ids
 
     @cached_property
     def named_pages(self):

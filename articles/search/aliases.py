@@ -3,6 +3,8 @@ Kharkov, "Vladimir Putin") also searches all the other names the gazetteer
 knows for it.  Inflected forms (Києва, Путина) are searched but not listed on
 the page, where they would only be noise."""
 
+import re
+
 from django.db import connections, router
 from django.db.models import F
 
@@ -12,10 +14,23 @@ from .query import STOPWORDS, Expansion, Unit, node_for, normalize_query, tokeni
 MAX_NAME_WORDS = 4
 
 
+POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
 def _forms(typed, tokens):
     """The ways a stretch of the query can equal an alias's ``normalized`` column:
-    as typed ("U.S.") and as words ("kiev" for "Kiev,")."""
-    return {normalize_name(typed), " ".join(tokens)}
+    as typed ("U.S.") and as words ("kiev" for "Kiev,"), and a possessive's
+    without its 's ("Zelensky's", "Russia’s")."""
+    forms = {normalize_name(typed), " ".join(tokens)}
+    owner = _owner(typed)
+    if owner and len(tokens) > 1:
+        forms |= {normalize_name(owner), " ".join(tokens[:-1])}
+    return forms
+
+
+def _owner(typed):
+    """``typed`` without its possessive 's, or None when it has none."""
+    return POSSESSIVE.sub("", typed) if POSSESSIVE.search(typed) else None
 
 
 def _bare_run(groups, start, length):
@@ -90,7 +105,10 @@ class _Names:
         found = []
         for form in forms:
             for alias in self.by_form.get(form, []):
-                if alias.matched_case_sensitive and normalize_query(typed) != alias.matched_name:
+                if alias.matched_case_sensitive and alias.matched_name not in {
+                    normalize_query(typed),
+                    normalize_query(_owner(typed) or typed),
+                }:
                     continue
                 found.append(alias)
         return found
@@ -138,6 +156,32 @@ def expand_aliases(parsed):
     parsed.groups = groups
     for unit in parsed.excluded:
         _expand_unit(unit, names)
+    _note_names_excluded_from_themselves(parsed)
+
+
+def _note_names_excluded_from_themselves(parsed):
+    """A note for each excluded name that every option of a searched group
+    also names ("Kyiv -Kiev"): each finds the other's spellings, so nothing
+    can match, though a reader may have meant to leave out one spelling."""
+    for excluded in parsed.excluded:
+        if excluded.expansion is None:
+            continue
+        excluded_entities = _entity_keys(excluded)
+        for group in parsed.groups:
+            if all(_entity_keys(unit) & excluded_entities for unit in group):
+                (name, *_) = excluded.expansion.entities
+                parsed.notes.append(
+                    f"“{excluded.typed}” is a name of {name}, which is searched in every "
+                    "spelling, so leaving it out leaves nothing: search only what you "
+                    "typed to leave out one spelling."
+                )
+                break
+
+
+def _entity_keys(unit):
+    if unit.expansion is None:
+        return set()
+    return {(type(entity), entity.pk) for entity in unit.expansion.entities}
 
 
 def _merge_name(groups, start, names):

@@ -66,8 +66,8 @@ from .base import (
     insertable_fields,
     scaled_for_length,
 )
-from .highlight import MARK_END, MARK_START, strip_marks
-from .query import STOPWORDS, AnyOf, Phrase, Word, any_of, leaves_of
+from .highlight import MARK_END, MARK_START, has_mark, strip_marks
+from .query import STOPWORDS, AnyOf, Phrase, Word, any_of, leaves_of, node_for
 from .rescore import inflections
 
 CONFIGURATIONS = {"en": "articles_english", "ru": "articles_russian"}
@@ -661,8 +661,16 @@ class PostgresQueryCompiler(QueryCompiler):
         node = parsed.any_positive_node()
         if node is None or not article_ids:
             return {}
+        words_first = _marking_query_text(node, parsed, spellings_as_words=True)
+        snippets = self._snippets(article_ids, node, words_first)
+        unmarked = [pk for pk, (_, lede, body) in snippets.items() if not has_mark(lede + body)]
+        whole = _marking_query_text(node, parsed)
+        if unmarked and whole != words_first:
+            snippets.update(self._snippets(unmarked, node, whole))
+        return snippets
+
+    def _snippets(self, article_ids, node, text):
         sql, params = _snippets_statement(len(article_ids))
-        text = compile_node(_flattened(node))
         params = [text if param == _QUERY_MARK else param for param in params]
         with self.connection.cursor() as cursor:
             # The ids are the statement's last parameters (its WHERE).
@@ -680,7 +688,7 @@ class PostgresQueryCompiler(QueryCompiler):
         node = parsed.any_positive_node()
         if node is None:
             return None
-        query = _own_tsquery(compile_node(_flattened(node)))
+        query = _own_tsquery(_marking_query_text(node, parsed))
         rows = (
             Article.objects.using(self.connection.alias)
             .filter(_matches(query), pk=article.pk)
@@ -690,6 +698,26 @@ class PostgresQueryCompiler(QueryCompiler):
 
 
 _HIGHLIGHTED = ("title", "lede", "body")
+
+
+def _marking_query_text(node, parsed, *, spellings_as_words=False):
+    """The tsquery that marks ``node``'s matches: without the phrases that
+    another of its words absorbs ("Kyiv city" beside "Kyiv", see
+    ``_unabsorbed``), unless typed ("Vladimir Putin" stays whole); with
+    ``spellings_as_words``, without any phrase that was not typed, when a
+    word is left ("Kremlin" without "Presidential Administration of
+    Russia").  ts_headline counts every word of a phrase as a hit wherever
+    it stands, and picked the body's fragments densest in the "city" of
+    "Kyiv city", the "and" of "Azovstal Iron and Steel Works" or the
+    "Russia" of the Kremlin's other name, whose marks were then taken off:
+    snippets with no match marked."""
+    typed = {node_for(unit.tokens, unit.kind == "prefix") for unit in parsed.units}
+    kept = leaves_of(_unabsorbed(_flattened(node)))
+    typed_phrases = [leaf for leaf in leaves_of(node) if isinstance(leaf, Phrase) and leaf in typed]
+    words = [leaf for leaf in kept if not isinstance(leaf, Phrase)]
+    if spellings_as_words and words:
+        kept = words
+    return compile_node(any_of([*kept, *typed_phrases]))
 
 
 class PostgresIndex(SearchIndex):

@@ -266,6 +266,9 @@ def parse_query(text):
     items = []  # Unit, "OR", or ("NOT", Unit)
     negate_next = False
     for piece in QUERY_PIECE.findall(text):
+        piece = _ungrouped(piece)
+        if not piece:
+            continue
         if piece in ("OR", "|"):
             items.append("OR")
             continue
@@ -287,6 +290,20 @@ def parse_query(text):
     _drop_stopwords(parsed)
     _limit(parsed)
     return parsed
+
+
+def _ungrouped(piece):
+    """``piece`` without the brackets and plus signs other search boxes group
+    and require words with ("(Kyiv OR Kharkiv) +shelling"): every word is
+    required here and OR binds its two neighbours, and kept they showed on
+    the page as part of the words ("“(Kyiv” also searched …").  Empty when
+    the piece was only brackets."""
+    sign = "-" if piece.startswith("-") else ""
+    word = piece[len(sign) :]
+    if not word or word.startswith('"'):
+        return piece
+    stripped = word.lstrip("(+").rstrip(")")
+    return sign + stripped if stripped else ""
 
 
 def _unit(piece, parsed):
