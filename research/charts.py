@@ -19,10 +19,10 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles import month_counts
+from articles.presentation import escape
 
 # Geometry of the SVG's coordinate system (it scales to the width of the page).
 WIDTH, HEIGHT = 720, 260
