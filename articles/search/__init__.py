@@ -32,7 +32,7 @@ from urllib.parse import quote_plus, urlencode
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections, router
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, Value, When
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.module_loading import import_string
@@ -52,8 +52,9 @@ from ..models import (
 )
 from ..month_counts import ACTOR, ARCHIVE, LOCATION, SOURCE
 from ..pagination import InIdOrder, paginate, parse_page_number
-from ..statements import placeholders, read_connection, read_rows
+from ..statements import placeholders, read_connection, read_models, read_rows
 from .aliases import expand_aliases
+from .base import NEWEST, OLDEST
 from .facets import FACET_BASES, compute_facets
 from .forms import expand_word_forms
 from .highlight import has_mark, marked_html
@@ -64,9 +65,8 @@ from .vocabulary import closest_spellings
 SORTS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
 MAIN_ENTITIES = 3  # actors and places shown beside each result
 PLAIN_SNIPPET_WORDS = 45
-NEWEST = [F("published").desc(nulls_last=True), "-created", "-pk"]
-OLDEST = [F("published").asc(nulls_last=True), "created", "pk"]
 ROW_FIELDS = ("pk", "published", "source_id", "language")
+LISTED = "articles for lists"  # the shape of ``Article.objects.for_lists()``
 # The texts that rescoring reads, of the articles of some ids.
 _TEXTS_SQL = 'SELECT "id", "title", "lede", "body" FROM "articles_article" WHERE "id" IN ({})'
 FEW_RESULTS = 3  # fewer matches than this and the page offers other spellings
@@ -397,16 +397,21 @@ class SearchResults:
         rescoring = min(self.requested_page, last_page) * size <= RESCORE_WINDOW
         if ranked is not None:
             ranked = self._written_first(ranked) if rescoring else ranked
-            articles, pageable = InIdOrder(shown, ranked, None, len(ranked)), len(ranked)
+            articles, pageable = InIdOrder(LISTED, shown, ranked, None, len(ranked)), len(ranked)
         elif self.sort == "relevance":
             articles = self.compiler.for_ranking(shown.filter(pk__in=self.window_ids), self.parsed)
             articles, pageable = articles.order_by(*self._ordering()), len(ids)
             if rescoring:  # the best rescored, the rest as ranked
-                best = articles.values_list("pk", flat=True)[:RESCORE_WINDOW]
-                articles = InIdOrder(shown, self._written_first(list(best)), articles, pageable)
+                best = self.compiler.best_of_window(self.window_ids, self.parsed, RESCORE_WINDOW)
+                if best is None:
+                    best = list(articles.values_list("pk", flat=True)[:RESCORE_WINDOW])
+                articles = InIdOrder(LISTED, shown, self._written_first(best), articles, pageable)
         else:
             rest = self.queryset.for_lists()
-            articles, pageable = InIdOrder(shown, ids, rest, self.shown_count), self.shown_count
+            articles, pageable = (
+                InIdOrder(LISTED, shown, ids, rest, self.shown_count),
+                self.shown_count,
+            )
         page, past_the_end = paginate(
             articles, self.requested_page, lambda n: self.url(page=n), count=pageable
         )
@@ -503,8 +508,7 @@ class SearchResults:
             if expansion and not self.parsed.excluded:
                 pages += [(_kind_label(entity), entity) for entity in expansion.entities]
         if self.parsed.text and not self.parsed.excluded:
-            sources = Source.objects.filter(name__iexact=self.parsed.text).only("name", "slug")[:3]
-            pages += [("Source", source) for source in sources]
+            pages += [("Source", source) for source in _sources_named(self.parsed.text)]
         return pages
 
     # Links ------------------------------------------------------------------
@@ -617,6 +621,23 @@ def months_of(dates):
     ``ArticleQuerySet.counts_by_month()`` gives them; ``None`` is left out."""
     months = Counter(date.replace(day=1) for date in dates if date is not None)
     return sorted(months.items())
+
+
+# Stands for the name in the statement of ``_sources_named``.
+_NAME_MARK = "\ue002source name"
+
+
+def _sources_named(name):
+    """The first three sources whose name is ``name`` but for case, by a
+    statement compiled once (see ``statements.read_models``)."""
+    connection = read_connection(Source)
+    return read_models(
+        "sources named",
+        Source,
+        lambda: Source.objects.filter(name__iexact=_NAME_MARK).only("name", "slug")[:3],
+        [connection.ops.prep_for_iexact_query(_NAME_MARK)],  # as the lookup passes it
+        [connection.ops.prep_for_iexact_query(name)],
+    )
 
 
 def _kind_label(entity):
