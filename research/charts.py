@@ -45,10 +45,9 @@ class Series:
 
     def month_url(self, month):
         last_day = calendar.monthrange(month.year, month.month)[1]
-        dates = urlencode(
-            [("date_from", month.isoformat()), ("date_to", month.replace(day=last_day).isoformat())]
-        )
-        return f"{self._search_url}{dates}"
+        # ISO dates need no quoting: written as urlencode writes them.
+        last = month.replace(day=last_day).isoformat()
+        return f"{self._search_url}date_from={month.isoformat()}&date_to={last}"
 
     @cached_property
     def _search_url(self):

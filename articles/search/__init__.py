@@ -314,12 +314,12 @@ class SearchResults:
         """Matching articles per month, for the chart (every match, not the
         newest only)."""
         if self._rows and self.has_every_row:  # read already: nothing to ask
-            return months_of(published for _, published, _, _ in self.rows())
+            return months_of(map(itemgetter(1), self.rows()))
         kept = self._kept_months()
         if kept is not None:
             return kept
         if self.has_every_row:
-            return months_of(published for _, published, _, _ in self.rows())
+            return months_of(map(itemgetter(1), self.rows()))
         with self.compiler.counting_matches(self.parsed):
             return self.filtered.counts_by_month()
 
@@ -619,7 +619,12 @@ def _piece(name, value):
 def months_of(dates):
     """``[(first day of month, number of dates), ...]``, oldest month first, as
     ``ArticleQuerySet.counts_by_month()`` gives them; ``None`` is left out."""
-    months = Counter(date.replace(day=1) for date in dates if date is not None)
+    # Counted by day first, in C, then folded: a search page's chart counted
+    # its 2,000 rows' months one by one in Python (0.6 ms, CPU time).
+    months = Counter()
+    for date, n in Counter(dates).items():
+        if date is not None:
+            months[date.replace(day=1)] += n
     return sorted(months.items())
 
 
