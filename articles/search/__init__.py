@@ -36,7 +36,6 @@ from django.db.models import Case, Value, When
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.module_loading import import_string
-from django.utils.text import Truncator
 
 from .. import month_counts
 from ..filters import ArticleFilter
@@ -52,6 +51,7 @@ from ..models import (
 )
 from ..month_counts import ACTOR, ARCHIVE, LOCATION, SOURCE
 from ..pagination import InIdOrder, paginate, parse_page_number
+from ..presentation import first_words
 from ..statements import placeholders, read_connection, read_models, read_rows
 from .aliases import expand_aliases
 from .base import NEWEST, OLDEST
@@ -444,7 +444,7 @@ class SearchResults:
                 article.snippet_html = marked_html(lede)
             else:
                 plain = article.lede or article.body
-                article.snippet_html = escape(Truncator(plain).words(PLAIN_SNIPPET_WORDS))
+                article.snippet_html = escape(first_words(plain, PLAIN_SNIPPET_WORDS))
             article.main_actors = actors.get(article.pk, [])
             # Russia the state and Russia the country are one name to a reader.
             actor_names = {actor.name for actor in article.main_actors}
