@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from .statements import in_bulk
+
 
 @dataclass
 class Page:
@@ -62,17 +64,18 @@ def page_window(number, num_pages, around=2):
 class InIdOrder:
     """The articles of ``ids`` in that order, read a slice at a time (as
     ``paginate`` slices a queryset); a slice past them is ``rest``'s, the
-    same articles and more in the same order, up to ``end``."""
+    same articles and more in the same order, up to ``end``.  ``name``
+    stands for ``queryset``'s shape (see ``statements.in_bulk``)."""
 
-    def __init__(self, queryset, ids, rest, end):
-        self.queryset, self.ids, self.rest, self.end = queryset, ids, rest, end
+    def __init__(self, name, queryset, ids, rest, end):
+        self.name, self.queryset, self.ids, self.rest, self.end = name, queryset, ids, rest, end
 
     def __getitem__(self, window):
         window = slice(window.start, min(window.stop, self.end))
         if window.stop > len(self.ids):
             return self.rest[window]
         chunk = self.ids[window]
-        found = self.queryset.in_bulk(chunk)
+        found = in_bulk(self.name, self.queryset, chunk)
         return [found[pk] for pk in chunk if pk in found]
 
 

@@ -10,7 +10,7 @@ import html
 
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from django.utils.text import add_truncation_text
 
 ITEM_SNIPPET_WORDS = 35
 
@@ -20,6 +20,15 @@ def escape(text):
     which cost as much as the escaping: a search page escapes some 500
     values here."""
     return html.escape(str(text))
+
+
+def first_words(text, count, truncate=None):
+    """``Truncator(text).words(count, truncate)`` without splitting the whole
+    text into words: a list's 20 articles' bodies took a page 1.4 ms so."""
+    words = str(text).split(None, count)
+    if len(words) <= count:
+        return " ".join(words)
+    return add_truncation_text(" ".join(words[:count]), truncate)
 
 
 def count_text(n):
@@ -90,7 +99,7 @@ def article_meta_html(article):
 def article_item_html(article):
     """An article in a list (home, entity and source pages): headline, meta
     line and the start of its lede or text."""
-    text = Truncator(article.lede or article.body).words(ITEM_SNIPPET_WORDS, truncate=" …")
+    text = first_words(article.lede or article.body, ITEM_SNIPPET_WORDS, truncate=" …")
     return mark_safe(
         f'<li class="article-item">\n  <h3><a href="{article.get_absolute_url()}">'
         f"{escape(article.title)}</a></h3>\n"

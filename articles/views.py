@@ -169,7 +169,11 @@ def _entity_page(request, entity, template, extra=None):
     # (33 to 41 ms each at 100,000 synthetic articles).
     newest = list(articles.values_list("pk", flat=True)[: browsing.CO_MENTION_SAMPLE])
     shown = InIdOrder(
-        browsing.published_articles().for_lists(), newest, articles.for_lists(), min(count, limit)
+        "published articles for lists",
+        browsing.published_articles().for_lists(),
+        newest,
+        articles.for_lists(),
+        min(count, limit),
     )
     page, past_the_end = paginate(
         shown, number, _page_url(QueryDict(mutable=True)), count=min(count, limit)

@@ -19,10 +19,10 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles import month_counts
+from articles.presentation import escape
 
 # Geometry of the SVG's coordinate system (it scales to the width of the page).
 WIDTH, HEIGHT = 720, 260
@@ -45,10 +45,9 @@ class Series:
 
     def month_url(self, month):
         last_day = calendar.monthrange(month.year, month.month)[1]
-        dates = urlencode(
-            [("date_from", month.isoformat()), ("date_to", month.replace(day=last_day).isoformat())]
-        )
-        return f"{self._search_url}{dates}"
+        # ISO dates need no quoting: written as urlencode writes them.
+        last = month.replace(day=last_day).isoformat()
+        return f"{self._search_url}date_from={month.isoformat()}&date_to={last}"
 
     @cached_property
     def _search_url(self):

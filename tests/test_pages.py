@@ -4,13 +4,14 @@ indexes.  Only published articles appear or count anywhere."""
 import datetime
 import re
 from collections import Counter
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import browsing, month_counts
-from articles.models import Actor, ActorMention, Article, Location, LocationMention
+from articles.models import Actor, ActorMention, Article, Location, LocationMention, Source
 
 from .search_corpus import build_corpus
 
@@ -315,3 +316,21 @@ def test_search_result_rows_are_decorated_without_extra_queries(client, corpus):
     assert response.context["page"].count == 29
     assert len(re.findall(r'class="result"', page)) == 20
     assert page.count("<mark>") >= 20
+
+
+def test_search_offers_the_sources_named_as_the_query_whatever_the_case(client, corpus):
+    """The name is compared as a whole: an underscore or a percent sign in
+    it is no wildcard (SQLite compares by LIKE)."""
+    named = [
+        Source.objects.create(name="War_Notes", slug="war-notes"),
+        Source.objects.create(name="WarXNotes", slug="warx-notes"),
+        Source.objects.create(name="War%Notes", slug="war-percent-notes"),
+    ]
+    for typed, expected in (
+        ("war_notes", named[0]),
+        ("WARXNOTES", named[1]),
+        ("war%notes", named[2]),
+    ):
+        page = html(client, f"/search/?q={quote(typed)}")
+        offered = re.findall(r'class="named-page" href="([^"]+)"', page)
+        assert offered == [expected.get_absolute_url()], typed

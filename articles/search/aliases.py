@@ -9,6 +9,7 @@ from django.db import connections, router
 from django.db.models import F
 
 from ..models import ActorAlias, Alias, LocationAlias, normalize_name
+from ..statements import read_models
 from .query import STOPWORDS, Expansion, Unit, node_for, normalize_query, tokenize
 
 MAX_NAME_WORDS = 4
@@ -77,6 +78,21 @@ def _any_name_is_one_of(forms):
         return bool(cursor.fetchone()[0])
 
 
+def _aliases_of_entities_named(model, forms):
+    """Every alias of the entities one of whose names is one of ``forms``,
+    with that name."""
+    return (
+        model.objects.filter(entity__aliases__normalized__in=forms)
+        .select_related("entity")
+        .annotate(
+            matched_form=F("entity__aliases__normalized"),
+            matched_name=F("entity__aliases__name"),
+            matched_case_sensitive=F("entity__aliases__case_sensitive"),
+        )
+        .order_by("entity_id", "name")
+    )
+
+
 class _Names:
     """The aliases found for the query's candidate forms, by form."""
 
@@ -85,16 +101,16 @@ class _Names:
         forms = sorted(forms)
         if not forms or not _any_name_is_one_of(forms):
             return
+        # Stand for the forms in statements compiled once a number of forms
+        # (statements.read_models): 0.3 ms of a search page's Python each.
+        marks = [f"\ue002form {n}" for n in range(len(forms))]
         for model in (ActorAlias, LocationAlias):
-            rows = (
-                model.objects.filter(entity__aliases__normalized__in=forms)
-                .select_related("entity")
-                .annotate(
-                    matched_form=F("entity__aliases__normalized"),
-                    matched_name=F("entity__aliases__name"),
-                    matched_case_sensitive=F("entity__aliases__case_sensitive"),
-                )
-                .order_by("entity_id", "name")
+            rows = read_models(
+                ("aliases named", model, len(forms)),
+                model,
+                lambda model=model: _aliases_of_entities_named(model, marks),
+                marks,
+                forms,
             )
             for alias in rows:
                 self.by_form.setdefault(alias.matched_form, []).append(alias)

@@ -184,6 +184,11 @@ class SearchIndex:
         return recorder.migration_qs.filter(app="articles", name=name).exists()
 
 
+# The pages' order newest first, and oldest first: total, ties by creation and id.
+NEWEST = [F("published").desc(nulls_last=True), "-created", "-pk"]
+OLDEST = [F("published").asc(nulls_last=True), "created", "pk"]
+
+
 class QueryCompiler:
     """The query part: what a search calls.  ``parsed`` is always a
     :class:`articles.search.query.ParsedQuery`; the engine compiles its
@@ -210,6 +215,12 @@ class QueryCompiler:
         """``queryset``, matches already, made ready for ``rank_order``: as it
         is, unless the engine ranks only in a statement that matches."""
         return queryset
+
+    def best_of_window(self, window_ids, parsed, limit):
+        """The ids of the first ``limit`` articles of ``window_ids`` (an
+        ``IdList``) by ``rank_order``, ties ``NEWEST`` first, as the page's
+        statement reads them; or None to have the page build that statement."""
+        return None
 
     def rank_window(self, article_ids, parsed):
         """``article_ids`` (the page's window of matches, newest first) best
