@@ -78,6 +78,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[^
 # A footnote mark ending a line ("forces.[3]", "forces.³", "forces.3") hides its full stop.
 _FOOTNOTE_MARK_ENDS = frozenset("]0123456789⁰¹²³⁴⁵⁶⁷⁸⁹")
 _TRAILING_FOOTNOTE = re.compile(r"(?:\[\d{1,3}\])+$|[⁰¹²³⁴-⁹]+$|(?<=[^\W\d_][.!?…])\d{1,3}$")
+# A promo glued to a paragraph's end, after its last sentence ("… this year. Read
+# more: How Kyiv rebuilt its bridges", "… he said. Read more here: …", "… Read more").
+_GLUED_PROMO = re.compile(
+    r"(?<=[.!?…\"”’»)])\s+(?P<promo>(?:read more|read also|also read|see also|more on this)"
+    r"(?:\s+here)?(?:\s*[:\-–—]\s*(?P<headline>.{3,200}))?)\Z",
+    re.IGNORECASE,
+)
+_GLUED_PROMO_PHRASES = ("read more", "read also", "also read", "see also", "more on this")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
@@ -267,6 +275,18 @@ def line_rule(line):
     return None
 
 
+def _glued_promo(line):
+    """The match of a promo glued to the end of ``line``, or None."""
+    lowered = line.lower()
+    if not any(phrase in lowered for phrase in _GLUED_PROMO_PHRASES):
+        return None
+    match = _GLUED_PROMO.search(line)
+    if match is None or not match.group("promo")[0].isupper():
+        return None
+    headline = match.group("headline")
+    return match if headline is None or reads_as_headline(headline) else None
+
+
 def _drop_leading_furniture(blocks, removed):
     """Take the furniture lines opening a text out before its headline is
     chosen ("FOR IMMEDIATE RELEASE" is no headline)."""
@@ -328,6 +348,10 @@ def clean_text(
                 removed.append((caption[0], line))
                 captions.append(caption[1])
                 continue
+            promo = _glued_promo(line)
+            if promo:
+                removed.append(("read-more link", line[promo.start("promo") :]))
+                line = line[: promo.start()]
             kept.append(line)
         if index > 0 and _is_teaser_block(kept):
             removed.extend(("teaser links", line) for line in kept)

@@ -171,6 +171,14 @@ LINE_RULES = [
         ("Related News", "You might also like:"),
     ),
     LineRule(
+        "wire credit",
+        # A news agency's closing credits, in brackets: "(Reporting by …; Editing by …)".
+        r"\((?:additional |further )?(?:reporting|writing|editing|compiled|translation|research)"
+        r" by [^()]{2,250}\)\.?",
+        ("(Reporting by Anna Petrenko; Editing by Mark Hall)", "(Writing by Tom Bell.)"),
+        hints=("by ",),
+    ),
+    LineRule(
         "advertisement marker",
         r"advertisement|advertising|sponsored(?: content)?|scroll to continue(?: with content)?",
         ("Advertisement", "Scroll to continue with content"),
@@ -213,6 +221,17 @@ CAPTION_RULES = [
         r"\s*(?P<credit>[^.!?]{2,80}?)\.?",
         ("Vladimir Putin. Credit: Belga", "Photo: Reuters", "Composite: Staff/Getty Images"),
         hints=(":",),
+    ),
+    CaptionRule(
+        "caption with a credit in brackets",
+        # A photographer and their agency after the caption's last sentence.
+        r"(?P<text>.{10,400}?[.!?])\s*\((?P<credit>[A-ZА-ЯІЇЄҐ][^()/\n]{1,60}"
+        r"/\s*[A-ZА-ЯІЇЄҐ][^()/\n]{1,60})\)\.?",
+        (
+            "A teacher walks pupils to class in Zaporizhzhia on Monday. (Lena Fischer/The Ledger)",
+            "Firefighters at work in Odesa. (AP Photo/Ivan Petrenko)",
+        ),
+        hints=("/",),
     ),
 ]
 
