@@ -45,6 +45,9 @@ biggest source, a think tank, and the second, a newspaper, have them all):
   the rest of the corpus stays as it was: a newspaper page's prompts ("Share
   this article", "Related: …", "Updated at 22.02 BST", a paywall prompt) and
   byline ending in a place or role ("By Ann Roe in Kyiv", ", Staff Reporter"),
+  a dateline naming only a place ("KHARKIV, Ukraine — "), a promo glued to a
+  paragraph's end ("… Read more: Key Points"), a photo credit in brackets and
+  a wire's closing credits ("(Reporting by …; Editing by …)"),
   a report's superscript or glued footnote marks ("Svatove.¹", "Bakhmut.3")
   and endnotes citing web addresses ("[1] https://…"), and a press
   release's "FOR IMMEDIATE RELEASE", "###", "About …" section and media
@@ -615,6 +618,7 @@ class CorpusGenerator:
             paragraphs.insert(0, f"Updated at {hour:02d}.{minute:02d} BST")
             for prompt in (*PAGE_PROMPTS, f"Related: {rng.choice(PLAIN_HEADINGS)}"):
                 paragraphs.insert(rng.randint(2, len(paragraphs)), prompt)
+            self._add_newspaper_marks(n, paragraphs, record)
         elif roll < report:
             notes = itertools.count(1)
 
@@ -639,6 +643,35 @@ class CorpusGenerator:
                 f"press@{record['url'].split('/')[2]}",
                 "###",
             ]
+
+    def _add_newspaper_marks(self, n, paragraphs, record):
+        """A newspaper page's marks inside its paragraphs: a dateline naming only
+        a place, a promo glued to a paragraph's end, a photo credit in brackets
+        and a wire's closing credits.  Drawn from a generator of their own, so
+        that the page's other marks stay as they were."""
+        rng = random.Random(f"{self.seed}:{n}:newspaper")
+        opening = next(
+            i for i, p in enumerate(paragraphs) if not p.startswith(("Updated at ", "By "))
+        )
+        if len(paragraphs[opening]) > 80 and " — " not in paragraphs[opening][:40]:
+            place = rng.choice(self.cities[:12]).upper()
+            country = rng.choice(("", ", Ukraine"))
+            paragraphs[opening] = f"{place}{country} — {paragraphs[opening]}"
+        ends = [
+            i
+            for i, p in enumerate(paragraphs)
+            if i > opening and len(p) > 200 and p.endswith((".", "?"))
+        ]
+        if ends:
+            paragraphs[rng.choice(ends)] += f" Read more: {rng.choice(PLAIN_HEADINGS)}"
+        photographer, editor = self._pick(rng, self.people, self.people_weights, 2)
+        city = rng.choice(self.cities)
+        source = record["source"].removesuffix(GENERATED)
+        paragraphs.insert(
+            rng.randint(opening + 1, len(paragraphs)),
+            f"A street in {city} after the night's shelling. ({photographer}/{source})",
+        )
+        paragraphs.append(f"(Reporting by {photographer}; Editing by {editor})")
 
     def _add_scraping_marks(self, n, paragraphs, day, record):
         """What scraped official texts carry: a Ukrainian or Russian dateline or
