@@ -46,8 +46,9 @@ biggest source, a think tank, and the second, a newspaper, have them all):
   this article", "Related: …", "Updated at 22.02 BST", a paywall prompt) and
   byline ending in a place or role ("By Ann Roe in Kyiv", ", Staff Reporter"),
   a dateline naming only a place ("KHARKIV, Ukraine — "), a promo glued to a
-  paragraph's end ("… Read more: Key Points"), a photo credit in brackets and
-  a wire's closing credits ("(Reporting by …; Editing by …)"),
+  paragraph's end ("… Read more: Key Points"), a photo credit in brackets,
+  a wire's closing credits ("(Reporting by …; Editing by …)"), a newsletter's
+  promo and a labelled web address ("For more news: www.…"),
   a report's superscript or glued footnote marks ("Svatove.¹", "Bakhmut.3")
   and endnotes citing web addresses ("[1] https://…"), and a press
   release's "FOR IMMEDIATE RELEASE", "###", "About …" section and media
@@ -233,6 +234,9 @@ PAGE_PROMPTS = [
     "Subscribe to continue reading. Already a subscriber? Log in",
     "Sign up to the Frontline Weekly email",
 ]
+NEWSLETTER_PROMO = (
+    "The Frontline Weekly lands in your inbox every Friday. Not signed up? Subscribe now."
+)
 LANGUAGE_URL_SHARE = 0.3  # translations at their language's url ("/uk/2024/…")
 BYLINE_TAILS = [", Staff Reporter", ", Kyiv correspondent", " in {city}"]
 PUBLISHER_MARK_SHARES = {"page": 0.03, "report": 0.03, "release": 0.02}
@@ -645,10 +649,11 @@ class CorpusGenerator:
             ]
 
     def _add_newspaper_marks(self, n, paragraphs, record):
-        """A newspaper page's marks inside its paragraphs: a dateline naming only
-        a place, a promo glued to a paragraph's end, a photo credit in brackets
-        and a wire's closing credits.  Drawn from a generator of their own, so
-        that the page's other marks stay as they were."""
+        """A newspaper page's marks: a dateline naming only a place, a promo
+        glued to a paragraph's end, a photo credit in brackets, a wire's
+        closing credits, a newsletter's promo and a labelled web address.
+        Drawn from a generator of their own, so that the page's other marks
+        stay as they were."""
         rng = random.Random(f"{self.seed}:{n}:newspaper")
         opening = next(
             i for i, p in enumerate(paragraphs) if not p.startswith(("Updated at ", "By "))
@@ -672,6 +677,8 @@ class CorpusGenerator:
             f"A street in {city} after the night's shelling. ({photographer}/{source})",
         )
         paragraphs.append(f"(Reporting by {photographer}; Editing by {editor})")
+        paragraphs.append(NEWSLETTER_PROMO)
+        paragraphs.append(f"For more news: www.{record['url'].split('/')[2]}")
 
     def _add_scraping_marks(self, n, paragraphs, day, record):
         """What scraped official texts carry: a Ukrainian or Russian dateline or

@@ -284,7 +284,13 @@ def test_publishers_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_
     assert not any(word in " ".join(byline.authors) for word in (" in ", "Staff", "Kyiv corr"))
     page = Article.objects.get(url=found["page"]["url"])
     rules = {item.get("rule") for item in page.furniture}
-    assert {"read-more link", "wire credit", "caption with a credit in brackets"} <= rules
+    assert {
+        "read-more link",
+        "wire credit",
+        "caption with a credit in brackets",
+        "newsletter notice",
+        "web address line",
+    } <= rules
     assert any(item["kind"] == "dateline" and item.get("inline") for item in page.furniture)
     report_article = Article.objects.get(url=found["report"]["url"])
     assert any(item["kind"] == "footnote" for item in report_article.furniture)

@@ -27,6 +27,10 @@ Ukraine rebuilt its bridges
 A conductor checks tickets at Kharkiv station on Monday. (Dan Whitby/The Lantern)
 
 (Reporting by Oksana Marchuk; Editing by Ruth Keane)
+
+The Evening Dispatch lands in your inbox every weekday. Not signed up yet? Sign up now.
+
+For more news: www.lantern.example
 """
 
 BODY = [
@@ -55,7 +59,9 @@ def test_a_newspaper_page_s_dateline_promos_and_credits_are_set_apart(tmp_path, 
         ("removed", "read-more link", "Read more: How Ukraine rebuilt its bridges"),
         ("removed", "read-more link", "Read more"),
         ("removed", "wire credit", "(Reporting by Oksana Marchuk; Editing by Ruth Keane)"),
+        ("removed", "web address line", "For more news: www.lantern.example"),
     } <= kinds
+    assert any(rule == "newsletter notice" for _, rule, _ in kinds)
     caption = next(item for item in article.furniture if item.get("rule", "").startswith("capt"))
     assert caption["text"].endswith("(Dan Whitby/The Lantern)")
     rebuilt = original_paragraphs(article.lede, article.body, article.furniture)

@@ -75,6 +75,19 @@ LINE_RULES = [
         ),
     ),
     LineRule(
+        "newsletter notice",
+        # A newsletter's word, a sign-up or e-mail word, and the reader addressed.
+        r"(?=.*\b(?:newsletters?|inbox(?:es)?)\b)"
+        r"(?=.*\b(?:sign(?:ed)? up|subscribe[ds]?|subscription|please email|email us)\b)"
+        r"(?=.*\b(?:you|your|you[’']re|us|now)\b).{0,300}",
+        (
+            "The Morning Brief reaches thousands of inboxes every weekday. Not signed up yet? "
+            "Subscribe now.",
+            "If you have questions about any of our newsletters, please email news@example.org",
+        ),
+        hints=("newsletter", "inbox"),
+    ),
+    LineRule(
         "click-here prompt",
         r"(?:click|tap) here\b.{0,300}",
         ("Click here to see the interactive map. It is updated daily.",),
@@ -122,6 +135,13 @@ LINE_RULES = [
             "[12] General Staff of the Armed Forces, https://www.example.ua/news/1",
             "https://twitter.com/example/status/1 https://t.me/example/2",
         ),
+        hints=("http", "www."),
+    ),
+    LineRule(
+        "web address line",
+        # A short label and a web address, a line of their own ("For more news: www.…").
+        r"[^.!?:\n]{1,40}:\s*(?:https?://|www\.)\S+",
+        ("For more news: www.example.com", "Full report: https://example.org/report.pdf"),
         hints=("http", "www."),
     ),
     LineRule(
