@@ -74,6 +74,8 @@ def test_a_newspaper_page_s_dateline_promos_and_credits_are_set_apart(tmp_path, 
         ("ZAPORIZHZHIA — Schools ", "ZAPORIZHZHIA — "),
         ("KYIV (Newswire) - Schools ", "KYIV (Newswire) - "),
         ("ОДЕСА — Школи ", "ОДЕСА — "),
+        ("KYIV/WARSAW — Schools ", "KYIV/WARSAW — "),
+        ("LVIV/KYIV, Dec 7 (Newswire) - Schools ", "LVIV/KYIV, Dec 7 (Newswire) - "),
     ],
 )
 def test_a_place_alone_in_capitals_is_a_dateline(tmp_path, gazetteer, opening, dateline):

@@ -77,6 +77,7 @@ _TIME = (
     r"(?:\s*(?:[A-Z]{2,4}|(?:GMT|UTC)\s*[+-]?\s*\d{0,2}))?)?"
 )
 _PLACE = r"[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-][^\W\d_]+){0,3}"
+_PLACES = rf"{_PLACE}(?:/{_PLACE})?"  # a wire's two cities ("LONDON/KYIV")
 _DATELINE = re.compile(rf"(?i:(?:(?:{_STAMPS})\s*:?\s*)?{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE)
 # A place and a date alone ("Kyiv, 4 December 2026"): a dateline among the first
 # paragraphs, but a headline when it opens a text ("Eastern Front Assessment, March 3").
@@ -86,7 +87,7 @@ _WRITTEN_DATE = re.compile(rf"{_DATE}{_TIME}\s*\.?", re.IGNORECASE)
 # The place may name its country or state ("KHARKIV, Ukraine, March 3"); a wire's
 # tag may follow the date ("/PRNewswire/", "(Reuters)").
 _INLINE_DATELINE = re.compile(
-    rf"(?P<place>{_PLACE}(?:,\s+{_PLACE})?),\s+{_DATE}{_TIME}"
+    rf"(?P<place>{_PLACES}(?:,\s+{_PLACE})?),\s+{_DATE}{_TIME}"
     r"\s*(?:\([^)]{1,40}\)\s*|/[^/\n]{2,40}/\s*)?[—–-]+\s+(?=\S)",
     re.IGNORECASE,
 )
@@ -94,7 +95,7 @@ _INLINE_DATELINE = re.compile(
 # newspaper's dateline without its date ("KHARKIV, Ukraine — ", "ZAPORIZHZHIA — ",
 # "KYIV (Reuters) - ", "КИЇВ — ").  The sentence after it starts with a capital.
 _PLACE_DATELINE = re.compile(
-    rf"(?P<place>{_PLACE})(?:,\s+{_PLACE}\.?)?\s*(?:\([^)]{{1,40}}\)\s*|/[^/\n]{{2,40}}/\s*)?"
+    rf"(?P<place>{_PLACES})(?:,\s+{_PLACE}\.?)?\s*(?:\([^)]{{1,40}}\)\s*|/[^/\n]{{2,40}}/\s*)?"
     r"(?:\s*[—–]|\s+--?)\s*(?=[\"“‘«]?[^\W\d_])"
 )
 PLACE_DATELINE_MIN_LETTERS = 4  # "UN —", "EU —" are a subject and an aside, not a place
