@@ -48,7 +48,8 @@ biggest source, a think tank, and the second, a newspaper, have them all):
   a dateline naming only a place ("KHARKIV, Ukraine — "), a promo glued to a
   paragraph's end ("… Read more: Key Points"), a photo credit in brackets,
   a wire's closing credits ("(Reporting by …; Editing by …)"), a newsletter's
-  promo and a labelled web address ("For more news: www.…"),
+  promo and a labelled web address ("For more news: www.…"), and in Ukrainian
+  and Russian a "Читайте також: …" link and a channel to follow,
   a report's superscript or glued footnote marks ("Svatove.¹", "Bakhmut.3")
   and endnotes citing web addresses ("[1] https://…"), and a press
   release's "FOR IMMEDIATE RELEASE", "###", "About …" section and media
@@ -258,6 +259,12 @@ CYRILLIC_MONTHS = {
     ),
 }
 CYRILLIC_CAPITALS = {"uk": "Київ", "ru": "Москва"}
+CYRILLIC_PAGE_SHARE = 0.05
+# A Ukrainian or Russian news page's promos: a "read also" link and a channel to follow.
+CYRILLIC_PROMOS = {
+    "uk": ("Читайте також: ", "Підписуйтесь на наш Telegram-канал"),
+    "ru": ("Читайте также: ", "Подписывайтесь на наш канал в Telegram"),
+}
 
 
 def mojibake(text):
@@ -541,6 +548,7 @@ class CorpusGenerator:
             paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(FURNITURE))
         self._add_publisher_marks(n, paragraphs, record)
         self._add_scraping_marks(n, paragraphs, day, record)
+        self._add_cyrillic_page_marks(n, paragraphs, record)
         record["body"] = "\n\n".join(paragraphs)
         mentions = Counter()
         for index, count in named.items():
@@ -706,6 +714,20 @@ class CorpusGenerator:
         elif roll < SCRAPED_HTML_SHARE + MOJIBAKE_SHARE:
             paragraphs[:] = [mojibake(paragraph) for paragraph in paragraphs]
             record["title"] = mojibake(record["title"])
+
+    def _add_cyrillic_page_marks(self, n, paragraphs, record):
+        """A Ukrainian or Russian news page's "read also" link after the first
+        paragraph and its channel to follow at the end.  Drawn from a generator
+        of their own, so that the rest of the corpus stays as it was."""
+        if record["language"] not in CYRILLIC_PROMOS:
+            return
+        rng = random.Random(f"{self.seed}:{n}:cyrillic page")
+        if rng.random() >= CYRILLIC_PAGE_SHARE:
+            return
+        read_also, follow = CYRILLIC_PROMOS[record["language"]]
+        headline = self._sentence(rng, [0], record["language"], Counter())[:150]
+        paragraphs.insert(1, read_also + headline.rstrip(".?"))
+        paragraphs.append(follow)
 
     @staticmethod
     def _add_byline(rng, paragraphs, habits, record):

@@ -238,6 +238,7 @@ def test_scraped_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_pat
         "dateline": lambda body: re.match(r"\d{1,2} \w+ \d{4} (?:року|года) - \d", body),
         "inline dateline": lambda body: re.match(r"(?:Київ|Москва), \d{1,2} \w+ — ", body),
         "byline": lambda body: body.startswith("Автор: "),
+        "promos": lambda body: re.search(r"Читайте (?:також|также)|Подпис|Підпис", body),
     }
     found = first_of_each_kind(generator, kinds)
     import_records(tmp_path, found.values())

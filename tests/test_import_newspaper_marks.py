@@ -129,3 +129,52 @@ def test_a_place_and_date_line_gives_the_date(tmp_path, gazetteer):
     article = Article.objects.get()
     assert article.published == datetime.date(2022, 12, 4)
     assert article.body == "The ministry announced grants for demining farmland."
+
+
+UKRAINIAN_PAGE = """Поділитися
+
+ХАРКІВ — Уночі окупанти атакували місто дронами, пошкоджено лінію електропередачі та два \
+житлові будинки.
+
+Читайте також: Уряд виділив кошти на ремонт мостів
+
+Ремонтні бригади відновили живлення до ранку, повідомили в обласній адміністрації.
+
+Реклама
+
+Рятувальники на місці влучання. Фото: ДСНС
+
+Підписуйтесь на наш Telegram-канал
+"""
+
+
+def test_a_ukrainian_page_s_promos_and_caption_are_set_apart(tmp_path, gazetteer):
+    record = {"title": "Удар по Харкову", "body": UKRAINIAN_PAGE, "language": "uk"}
+    import_records(tmp_path, record)
+    article = Article.objects.get()
+    assert (article.lede + article.body).startswith("Уночі окупанти атакували")
+    assert article.body.endswith("повідомили в обласній адміністрації.")
+    assert article.body.count("\n\n") == 1
+    rules = [item.get("rule") for item in article.furniture if item["kind"] == "removed"]
+    assert rules == [
+        "share prompt",
+        "read-more link",
+        "advertisement marker",
+        "caption with a credit label",
+        "follow prompt",
+    ]
+
+
+def test_an_english_page_s_follow_prompts_are_set_apart(tmp_path, gazetteer):
+    body = (
+        "Ferry crossings resumed on the Dnipro on Sunday.\n\n"
+        "Follow our live coverage here.\n\n"
+        "Officials said the crossings would run twice a day.\n\n"
+        "Follow the Kyiv Ledger on X and Facebook."
+    )
+    import_records(tmp_path, {"title": "Ferries resume", "body": body})
+    article = Article.objects.get()
+    assert article.body == (
+        "Ferry crossings resumed on the Dnipro on Sunday.\n\n"
+        "Officials said the crossings would run twice a day."
+    )

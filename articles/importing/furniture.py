@@ -88,6 +88,27 @@ LINE_RULES = [
         hints=("newsletter", "inbox"),
     ),
     LineRule(
+        "follow prompt",
+        # "Follow us on …", "Підписуйтесь на наш Telegram-канал": the whole line.
+        r"(?:follow|join) (?:us|[^\W\d_][\w'’ .&\-]{0,40}?) on (?:telegram|twitter|x|facebook"
+        r"|instagram|youtube|whatsapp|linkedin|mastodon|threads|bluesky|tiktok)\b.{0,80}"
+        r"|(?:підписуй(?:те)?(?:сь|ся)|підпишіться|стежте за нами|подписывайтесь|подпишитесь"
+        r"|следите за нами)\b.{0,100}",
+        (
+            "Follow us on Telegram",
+            "Follow the Kyiv Ledger on X and Facebook.",
+            "Підписуйтесь на наш Telegram-канал",
+            "Подписывайтесь на наш канал в Telegram",
+        ),
+    ),
+    LineRule(
+        "here prompt",
+        # A line sending the reader to a link: "Follow our live coverage here."
+        r"(?:follow|read|see|get|watch|listen to|catch up (?:on|with))\b[^.!?]{0,80}\bhere\.?",
+        ("Follow our live coverage here.", "Read the minister's full statement here"),
+        hints=("here",),
+    ),
+    LineRule(
         "click-here prompt",
         r"(?:click|tap) here\b.{0,300}",
         ("Click here to see the interactive map. It is updated daily.",),
@@ -101,10 +122,11 @@ LINE_RULES = [
     ),
     LineRule(
         "share prompt",
-        r"(?:share|tweet|email|print|copy link|sign up|subscribe|log in|sign in)"
+        r"(?:share|tweet|email|print|copy link|sign up|subscribe|log in|sign in"
+        r"|поділитися|поделиться)"
         r"(?: (?:this|the) (?:article|story|page|post))?"
         r"(?: (?:on|via) (?:facebook|twitter|x|whatsapp|telegram|linkedin|email))?\s*:?",
-        ("Share this article", "Share on Facebook", "Print", "Sign up"),
+        ("Share this article", "Share on Facebook", "Print", "Sign up", "Поділитися"),
     ),
     LineRule(
         "update stamp",
@@ -157,11 +179,14 @@ LINE_RULES = [
     LineRule(
         "read-more link",
         r"(?:read more|read also|also read|see also|more on this"
-        r"|related(?: (?:article|story|coverage|content|reading|news))?)\s*[:\-–—]\s*.{3,200}",
+        r"|related(?: (?:article|story|coverage|content|reading|news))?"
+        r"|читайте (?:також|также)|також читайте|дивіться також|смотрите также|по темі|по теме)"
+        r"\s*[:\-–—]\s*.{3,200}",
         (
             "Read more: Zelensky visits the front",
             "READ ALSO – Kyiv under fire",
             "Related: Russia strikes Odesa port for third night",
+            "Читайте також: Уряд виділив кошти на ремонт мостів",
         ),
     ),
     LineRule(
@@ -187,8 +212,10 @@ LINE_RULES = [
     LineRule(
         "related-news marker",
         r"(?:related|related (?:news|articles|stories|content|reading)|more (?:news|stories)"
-        r"|you (?:may|might) also like|recommended(?: for you)?)\s*:?",
-        ("Related News", "You might also like:"),
+        r"|you (?:may|might) also like|recommended(?: for you)?"
+        r"|читайте (?:також|также)|по темі|по теме|новини партнерів|новости партнеров"
+        r"|більше новин|больше новостей)\s*:?",
+        ("Related News", "You might also like:", "Читайте також", "Новини партнерів"),
     ),
     LineRule(
         "wire credit",
@@ -200,8 +227,9 @@ LINE_RULES = [
     ),
     LineRule(
         "advertisement marker",
-        r"advertisement|advertising|sponsored(?: content)?|scroll to continue(?: with content)?",
-        ("Advertisement", "Scroll to continue with content"),
+        r"advertisement|advertising|sponsored(?: content)?|scroll to continue(?: with content)?"
+        r"|реклама",
+        ("Advertisement", "Scroll to continue with content", "Реклама"),
     ),
 ]
 
