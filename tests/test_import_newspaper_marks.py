@@ -178,3 +178,48 @@ def test_an_english_page_s_follow_prompts_are_set_apart(tmp_path, gazetteer):
         "Ferry crossings resumed on the Dnipro on Sunday.\n\n"
         "Officials said the crossings would run twice a day."
     )
+
+
+def test_a_wire_story_s_credits_separator_and_coverage_link_are_set_apart(tmp_path, gazetteer):
+    body = (
+        "KYIV, Ukraine (Wire) — Drones struck the grid overnight, officials said.\n\n"
+        "Repairs began at dawn.\n\n"
+        "Wire writer Jane Kim in London contributed to this report.\n\n"
+        "Additional reporting by Ruth Keane in Lviv\n\n"
+        "___\n\n"
+        "Follow the Wire's coverage of the war at https://wire.example/hub/war"
+    )
+    record = {"title": "Drones hit grid", "body": body, "authors": "By OLENA ROE"}
+    import_records(tmp_path, record)
+    article = Article.objects.get()
+    assert article.authors == ["Olena Roe"]
+    assert (
+        article.body
+        == "Drones struck the grid overnight, officials said.\n\nRepairs began at dawn."
+    )
+    rules = [item.get("rule") for item in article.furniture if item["kind"] == "removed"]
+    assert rules == ["wire credit", "wire credit", "separator line", "here prompt"]
+
+
+def test_a_report_s_endnote_list_goes_with_its_heading(tmp_path, gazetteer):
+    body = (
+        "Russian forces attacked near Huliaipole.[1] Ukrainian forces held.[2]\n\n"
+        "Sources\n\n"
+        "[1] https://t.me/example/1\n\n"
+        "[2] Ukrainian General Staff, December 7, 2022"
+    )
+    import_records(tmp_path, {"title": "Assessment", "body": body})
+    article = Article.objects.get()
+    assert article.body == "Russian forces attacked near Huliaipole. Ukrainian forces held."
+    removed = [(item["rule"], item["text"]) for item in article.furniture if "rule" in item]
+    assert removed == [
+        ("endnote", "[1] https://t.me/example/1"),
+        ("endnotes heading", "Sources"),
+        ("endnote", "[2] Ukrainian General Staff, December 7, 2022"),
+    ]
+
+
+def test_numbered_lines_before_the_end_are_no_endnotes(tmp_path, gazetteer):
+    body = "[1] Troops crossed the river at dawn.\n\nThe crossing held through the day."
+    import_records(tmp_path, {"title": "Crossing", "body": body})
+    assert Article.objects.get().body.startswith("[1] Troops crossed")

@@ -86,6 +86,13 @@ _GLUED_PROMO = re.compile(
     re.IGNORECASE,
 )
 _GLUED_PROMO_PHRASES = ("read more", "read also", "also read", "see also", "more on this")
+# A report's endnote list, at its end: numbered notes ("[3] General Staff, December 7")
+# under a heading, what is left once the notes citing web addresses are out.
+_ENDNOTE = re.compile(r"\[\d{1,3}\]\s+\S.{0,400}")
+_ENDNOTES_HEADING = re.compile(
+    r"(?i:end ?notes|foot ?notes|notes|sources|references|примітки|джерела|посилання"
+    r"|примечания|источники|ссылки)\s*:?"
+)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
@@ -275,6 +282,20 @@ def line_rule(line):
     return None
 
 
+def _without_endnotes(paragraphs, removed):
+    """``paragraphs`` without the endnote list that ends them, and its heading."""
+    end = len(paragraphs)
+    while end > 1 and _ENDNOTE.fullmatch(paragraphs[end - 1]):
+        end -= 1
+    if end > 1 and _ENDNOTES_HEADING.fullmatch(paragraphs[end - 1]):
+        end -= 1
+    removed.extend(
+        ("endnote" if _ENDNOTE.fullmatch(paragraph) else "endnotes heading", paragraph)
+        for paragraph in paragraphs[end:]
+    )
+    return paragraphs[:end]
+
+
 def _glued_promo(line):
     """The match of a promo glued to the end of ``line``, or None."""
     lowered = line.lower()
@@ -358,7 +379,9 @@ def clean_text(
         elif kept:
             kept_blocks.append(kept)
 
-    paragraphs = [p for block in kept_blocks for p in _paragraphs(block)]
+    paragraphs = _without_endnotes(
+        [p for block in kept_blocks for p in _paragraphs(block)], removed
+    )
 
     # A caption without credit: a short line repeated word for word in the next paragraph.
     echoed = []

@@ -104,9 +104,14 @@ LINE_RULES = [
     LineRule(
         "here prompt",
         # A line sending the reader to a link: "Follow our live coverage here."
-        r"(?:follow|read|see|get|watch|listen to|catch up (?:on|with))\b[^.!?]{0,80}\bhere\.?",
-        ("Follow our live coverage here.", "Read the minister's full statement here"),
-        hints=("here",),
+        r"(?:follow|read|see|get|watch|listen to|catch up (?:on|with))\b[^.!?]{0,80}"
+        r"\b(?:here|at (?:https?://|www\.)\S+)\.?",
+        (
+            "Follow our live coverage here.",
+            "Read the minister's full statement here",
+            "Follow the Ledger's coverage of the war at https://ledger.example/war",
+        ),
+        hints=("here", "http", "www."),
     ),
     LineRule(
         "click-here prompt",
@@ -219,11 +224,23 @@ LINE_RULES = [
     ),
     LineRule(
         "wire credit",
-        # A news agency's closing credits, in brackets: "(Reporting by …; Editing by …)".
+        # A news agency's or a newspaper's credits to its other reporters.
         r"\((?:additional |further )?(?:reporting|writing|editing|compiled|translation|research)"
-        r" by [^()]{2,250}\)\.?",
-        ("(Reporting by Anna Petrenko; Editing by Mark Hall)", "(Writing by Tom Bell.)"),
-        hints=("by ",),
+        r" by [^()]{2,250}\)\.?"
+        r"|(?:additional|further) reporting by .{3,200}"
+        r"|[^.!?]{3,150}\bcontributed(?: reporting)? to this (?:report|story|article)\.?",
+        (
+            "(Reporting by Anna Petrenko; Editing by Mark Hall)",
+            "(Writing by Tom Bell.)",
+            "Additional reporting by Ruth Keane in Lviv",
+            "Associated Press writer Jane Kim in London contributed to this report.",
+        ),
+        hints=("by ", "contributed"),
+    ),
+    LineRule(
+        "separator line",
+        r"[_*=~•·\-–—]{3,}",
+        ("___", "***", "———"),
     ),
     LineRule(
         "advertisement marker",

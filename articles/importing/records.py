@@ -147,6 +147,8 @@ def _list(value, name):
         if not isinstance(item, str | int | float):
             raise RecordError(f"{name}: expected names, found {type(item).__name__}")
         item = _BY.sub("", " ".join(str(item).split())) if name == "authors" else str(item).strip()
+        if name == "authors" and item.isupper() and " " in item:
+            item = item.title()  # "By OLENA ROE", as a byline in capitals is read
         if item and item not in result:
             result.append(item[:200])
     return result
