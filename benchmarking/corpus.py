@@ -47,11 +47,13 @@ biggest source, a think tank, and the second, a newspaper, have them all):
   byline ending in a place or role ("By Ann Roe in Kyiv", ", Staff Reporter"),
   a dateline naming only a place ("KHARKIV, Ukraine — "), a promo glued to a
   paragraph's end ("… Read more: Key Points"), a photo credit in brackets,
-  a wire's closing credits ("(Reporting by …; Editing by …)"), a newsletter's
-  promo and a labelled web address ("For more news: www.…"), and in Ukrainian
+  a wire's closing credits ("(Reporting by …; Editing by …)") and contributor,
+  a newsletter's promo, a labelled web address ("For more news: www.…"), a
+  "___" line and a link to more coverage, and in Ukrainian
   and Russian a "Читайте також: …" link and a channel to follow,
   a report's superscript or glued footnote marks ("Svatove.¹", "Bakhmut.3")
-  and endnotes citing web addresses ("[1] https://…"), and a press
+  and endnotes citing web addresses ("[1] https://…"), now and then under an
+  "Endnotes" heading with the last citing a document, and a press
   release's "FOR IMMEDIATE RELEASE", "###", "About …" section and media
   contacts.
 
@@ -642,9 +644,10 @@ class CorpusGenerator:
 
             paragraphs[:] = [_SENTENCE_STOP.sub(mark, paragraph) for paragraph in paragraphs]
             domain = record["url"].split("/")[2]
-            paragraphs.extend(
+            endnotes = [
                 f"[{note}] https://{domain}/sources/{n}-{note}" for note in range(1, next(notes))
-            )
+            ]
+            paragraphs.extend(self._endnote_list(n, endnotes))
         elif roll < release:
             name = record["source"].removesuffix(GENERATED)
             paragraphs.insert(0, "FOR IMMEDIATE RELEASE")
@@ -656,10 +659,23 @@ class CorpusGenerator:
                 "###",
             ]
 
+    def _endnote_list(self, n, endnotes):
+        """``endnotes`` as a report lists them: half the time under a heading,
+        the last one citing a document rather than a web address.  Drawn from
+        a generator of their own, so that the report's other marks stay as
+        they were."""
+        rng = random.Random(f"{self.seed}:{n}:endnotes")
+        if not endnotes or rng.random() < 0.5:
+            return endnotes
+        last = len(endnotes)
+        heading = rng.choice(("Endnotes", "Sources"))
+        return [heading, *endnotes[:-1], f"[{last}] General Staff daily report, morning edition"]
+
     def _add_newspaper_marks(self, n, paragraphs, record):
         """A newspaper page's marks: a dateline naming only a place, a promo
         glued to a paragraph's end, a photo credit in brackets, a wire's
-        closing credits, a newsletter's promo and a labelled web address.
+        closing credits and contributor, a newsletter's promo, a labelled web
+        address, a separator line and a link to more coverage.
         Drawn from a generator of their own, so that the page's other marks
         stay as they were."""
         rng = random.Random(f"{self.seed}:{n}:newspaper")
@@ -686,7 +702,10 @@ class CorpusGenerator:
         )
         paragraphs.append(f"(Reporting by {photographer}; Editing by {editor})")
         paragraphs.append(NEWSLETTER_PROMO)
-        paragraphs.append(f"For more news: www.{record['url'].split('/')[2]}")
+        domain = record["url"].split("/")[2]
+        paragraphs.append(f"For more news: www.{domain}")
+        paragraphs.insert(-3, f"{editor} in {city} contributed to this report.")
+        paragraphs += ["___", f"Follow our coverage of the war at https://{domain}/war"]
 
     def _add_scraping_marks(self, n, paragraphs, day, record):
         """What scraped official texts carry: a Ukrainian or Russian dateline or

@@ -263,6 +263,9 @@ def test_publishers_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_
         ),
         "report": lambda text: re.search(r"[a-z]\.(?:\d|[¹²³⁴⁵⁶⁷⁸⁹])|https://", text),
         "release": lambda text: "FOR IMMEDIATE RELEASE" in text or "Media Contact:" in text,
+        "endnote list": lambda text: re.search(
+            r"^(?:Endnotes|Sources)$|daily report, morn", text, re.M
+        ),
         "byline": lambda text: BYLINE_WITH_TAIL.search(text),
     }
     # The byline's record has no authors, so that the byline fills them; the
@@ -291,6 +294,8 @@ def test_publishers_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_
         "caption with a credit in brackets",
         "newsletter notice",
         "web address line",
+        "separator line",
+        "here prompt",
     } <= rules
     assert any(item["kind"] == "dateline" and item.get("inline") for item in page.furniture)
     report_article = Article.objects.get(url=found["report"]["url"])
