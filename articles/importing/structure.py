@@ -461,6 +461,16 @@ def structure(
                 paragraph = paragraph[inline.end() :]
         body.append((at, _strip_footnotes(paragraph, at, items)))
 
+    if not body and furniture and any(item["kind"] in (NOTICE, HEADING) for item in items):
+        # A text made only of its source's furniture is that text: nothing is taken.
+        return structure(
+            paragraphs,
+            lede=lede,
+            authors=authors,
+            published=published,
+            context=context,
+            take_lede=take_lede,
+        )
     if not lede and len(body) > 1 and take_lede and body[0][0] == first_content:
         at, candidate = body[0]
         if take_lede(candidate):
