@@ -45,8 +45,15 @@ biggest source, a think tank, and the second, a newspaper, have them all):
   the rest of the corpus stays as it was: a newspaper page's prompts ("Share
   this article", "Related: …", "Updated at 22.02 BST", a paywall prompt) and
   byline ending in a place or role ("By Ann Roe in Kyiv", ", Staff Reporter"),
+  a dateline naming only a place ("KHARKIV, Ukraine — "), a promo glued to a
+  paragraph's end ("… Read more: Key Points"), a photo credit in brackets,
+  a wire's closing credits ("(Reporting by …; Editing by …)") and contributor,
+  a newsletter's promo, a labelled web address ("For more news: www.…"), a
+  "___" line and a link to more coverage, and in Ukrainian
+  and Russian a "Читайте також: …" link and a channel to follow,
   a report's superscript or glued footnote marks ("Svatove.¹", "Bakhmut.3")
-  and endnotes citing web addresses ("[1] https://…"), and a press
+  and endnotes citing web addresses ("[1] https://…"), now and then under an
+  "Endnotes" heading with the last citing a document, and a press
   release's "FOR IMMEDIATE RELEASE", "###", "About …" section and media
   contacts.
 
@@ -230,6 +237,9 @@ PAGE_PROMPTS = [
     "Subscribe to continue reading. Already a subscriber? Log in",
     "Sign up to the Frontline Weekly email",
 ]
+NEWSLETTER_PROMO = (
+    "The Frontline Weekly lands in your inbox every Friday. Not signed up? Subscribe now."
+)
 LANGUAGE_URL_SHARE = 0.3  # translations at their language's url ("/uk/2024/…")
 BYLINE_TAILS = [", Staff Reporter", ", Kyiv correspondent", " in {city}"]
 PUBLISHER_MARK_SHARES = {"page": 0.03, "report": 0.03, "release": 0.02}
@@ -251,6 +261,12 @@ CYRILLIC_MONTHS = {
     ),
 }
 CYRILLIC_CAPITALS = {"uk": "Київ", "ru": "Москва"}
+CYRILLIC_PAGE_SHARE = 0.05
+# A Ukrainian or Russian news page's promos: a "read also" link and a channel to follow.
+CYRILLIC_PROMOS = {
+    "uk": ("Читайте також: ", "Підписуйтесь на наш Telegram-канал"),
+    "ru": ("Читайте также: ", "Подписывайтесь на наш канал в Telegram"),
+}
 
 
 def mojibake(text):
@@ -534,6 +550,7 @@ class CorpusGenerator:
             paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(FURNITURE))
         self._add_publisher_marks(n, paragraphs, record)
         self._add_scraping_marks(n, paragraphs, day, record)
+        self._add_cyrillic_page_marks(n, paragraphs, record)
         record["body"] = "\n\n".join(paragraphs)
         mentions = Counter()
         for index, count in named.items():
@@ -615,6 +632,7 @@ class CorpusGenerator:
             paragraphs.insert(0, f"Updated at {hour:02d}.{minute:02d} BST")
             for prompt in (*PAGE_PROMPTS, f"Related: {rng.choice(PLAIN_HEADINGS)}"):
                 paragraphs.insert(rng.randint(2, len(paragraphs)), prompt)
+            self._add_newspaper_marks(n, paragraphs, record)
         elif roll < report:
             notes = itertools.count(1)
 
@@ -626,9 +644,10 @@ class CorpusGenerator:
 
             paragraphs[:] = [_SENTENCE_STOP.sub(mark, paragraph) for paragraph in paragraphs]
             domain = record["url"].split("/")[2]
-            paragraphs.extend(
+            endnotes = [
                 f"[{note}] https://{domain}/sources/{n}-{note}" for note in range(1, next(notes))
-            )
+            ]
+            paragraphs.extend(self._endnote_list(n, endnotes))
         elif roll < release:
             name = record["source"].removesuffix(GENERATED)
             paragraphs.insert(0, "FOR IMMEDIATE RELEASE")
@@ -639,6 +658,54 @@ class CorpusGenerator:
                 f"press@{record['url'].split('/')[2]}",
                 "###",
             ]
+
+    def _endnote_list(self, n, endnotes):
+        """``endnotes`` as a report lists them: half the time under a heading,
+        the last one citing a document rather than a web address.  Drawn from
+        a generator of their own, so that the report's other marks stay as
+        they were."""
+        rng = random.Random(f"{self.seed}:{n}:endnotes")
+        if not endnotes or rng.random() < 0.5:
+            return endnotes
+        last = len(endnotes)
+        heading = rng.choice(("Endnotes", "Sources"))
+        return [heading, *endnotes[:-1], f"[{last}] General Staff daily report, morning edition"]
+
+    def _add_newspaper_marks(self, n, paragraphs, record):
+        """A newspaper page's marks: a dateline naming only a place, a promo
+        glued to a paragraph's end, a photo credit in brackets, a wire's
+        closing credits and contributor, a newsletter's promo, a labelled web
+        address, a separator line and a link to more coverage.
+        Drawn from a generator of their own, so that the page's other marks
+        stay as they were."""
+        rng = random.Random(f"{self.seed}:{n}:newspaper")
+        opening = next(
+            i for i, p in enumerate(paragraphs) if not p.startswith(("Updated at ", "By "))
+        )
+        if len(paragraphs[opening]) > 80 and " — " not in paragraphs[opening][:40]:
+            place = rng.choice(self.cities[:12]).upper()
+            country = rng.choice(("", ", Ukraine"))
+            paragraphs[opening] = f"{place}{country} — {paragraphs[opening]}"
+        ends = [
+            i
+            for i, p in enumerate(paragraphs)
+            if i > opening and len(p) > 200 and p.endswith((".", "?"))
+        ]
+        if ends:
+            paragraphs[rng.choice(ends)] += f" Read more: {rng.choice(PLAIN_HEADINGS)}"
+        photographer, editor = self._pick(rng, self.people, self.people_weights, 2)
+        city = rng.choice(self.cities)
+        source = record["source"].removesuffix(GENERATED)
+        paragraphs.insert(
+            rng.randint(opening + 1, len(paragraphs)),
+            f"A street in {city} after the night's shelling. ({photographer}/{source})",
+        )
+        paragraphs.append(f"(Reporting by {photographer}; Editing by {editor})")
+        paragraphs.append(NEWSLETTER_PROMO)
+        domain = record["url"].split("/")[2]
+        paragraphs.append(f"For more news: www.{domain}")
+        paragraphs.insert(-3, f"{editor} in {city} contributed to this report.")
+        paragraphs += ["___", f"Follow our coverage of the war at https://{domain}/war"]
 
     def _add_scraping_marks(self, n, paragraphs, day, record):
         """What scraped official texts carry: a Ukrainian or Russian dateline or
@@ -666,6 +733,20 @@ class CorpusGenerator:
         elif roll < SCRAPED_HTML_SHARE + MOJIBAKE_SHARE:
             paragraphs[:] = [mojibake(paragraph) for paragraph in paragraphs]
             record["title"] = mojibake(record["title"])
+
+    def _add_cyrillic_page_marks(self, n, paragraphs, record):
+        """A Ukrainian or Russian news page's "read also" link after the first
+        paragraph and its channel to follow at the end.  Drawn from a generator
+        of their own, so that the rest of the corpus stays as it was."""
+        if record["language"] not in CYRILLIC_PROMOS:
+            return
+        rng = random.Random(f"{self.seed}:{n}:cyrillic page")
+        if rng.random() >= CYRILLIC_PAGE_SHARE:
+            return
+        read_also, follow = CYRILLIC_PROMOS[record["language"]]
+        headline = self._sentence(rng, [0], record["language"], Counter())[:150]
+        paragraphs.insert(1, read_also + headline.rstrip(".?"))
+        paragraphs.append(follow)
 
     @staticmethod
     def _add_byline(rng, paragraphs, habits, record):

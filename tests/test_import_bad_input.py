@@ -131,6 +131,15 @@ def test_record_without_text(folder, gazetteer):
             "published: 'sometime in May' is not a date (use YYYY-MM-DD)",
         ),
         ("published", "2999-01-01", "published: 2999-01-01 is not a plausible publication date"),
+        (
+            "published",
+            "Updated recently",
+            "published: 'Updated recently' is not a date (use YYYY-MM-DD)",
+        ),
+        ("published", "04/03/2022", "published: '04/03/2022' is not a date (use YYYY-MM-DD)"),
+        ("published", 12345, "published: '12345' is not a date (use YYYY-MM-DD)"),
+        ("published", 99999999999, "published: '99999999999' is not a date (use YYYY-MM-DD)"),
+        ("published", True, "published: expected a date, found bool"),
         ("url", "javascript:alert(1)", "url: 'javascript:alert(1)' is not an http(s) URL"),
         (
             "language",

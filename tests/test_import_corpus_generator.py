@@ -238,6 +238,7 @@ def test_scraped_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_pat
         "dateline": lambda body: re.match(r"\d{1,2} \w+ \d{4} (?:року|года) - \d", body),
         "inline dateline": lambda body: re.match(r"(?:Київ|Москва), \d{1,2} \w+ — ", body),
         "byline": lambda body: body.startswith("Автор: "),
+        "promos": lambda body: re.search(r"Читайте (?:також|также)|Подпис|Підпис", body),
     }
     found = first_of_each_kind(generator, kinds)
     import_records(tmp_path, found.values())
@@ -249,20 +250,33 @@ def test_scraped_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_pat
     assert byline.authors == found["byline"]["authors"]
 
 
+PLACE_DATELINE = re.compile(r"^[A-Z]{4,}(?:, Ukraine)? — ", re.M)
 BYLINE_WITH_TAIL = re.compile(r"^By [^\n]*(?: in [A-Z]|, Staff|, Kyiv corr)[^\n]*$", re.M)
 
 
 def test_publishers_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_path, gazetteer):
     generator = CorpusGenerator(seed=11)
     kinds = {
-        "page": lambda text: "Share this article" in text or "Updated at " in text,
+        "page": lambda text: (
+            re.search(r"Share this article|Updated at |Read more:|\(Reporting by", text)
+            or PLACE_DATELINE.search(text)
+        ),
         "report": lambda text: re.search(r"[a-z]\.(?:\d|[¹²³⁴⁵⁶⁷⁸⁹])|https://", text),
         "release": lambda text: "FOR IMMEDIATE RELEASE" in text or "Media Contact:" in text,
+        "endnote list": lambda text: re.search(
+            r"^(?:Endnotes|Sources)$|daily report, morn", text, re.M
+        ),
         "byline": lambda text: BYLINE_WITH_TAIL.search(text),
     }
-    # The byline's record has no authors, so that the byline fills them.
+    # The byline's record has no authors, so that the byline fills them; the
+    # page's opens with a place alone.
     found = first_of_each_kind(
-        generator, kinds, wanted=lambda kind, record: kind != "byline" or "authors" not in record
+        generator,
+        kinds,
+        wanted=lambda kind, record: (
+            (kind != "byline" or "authors" not in record)
+            and (kind != "page" or PLACE_DATELINE.search(record["body"]))
+        ),
     )
     import_records(tmp_path, found.values())
     for kind, record in found.items():
@@ -272,6 +286,18 @@ def test_publishers_marks_in_the_generated_corpus_are_cleaned_by_the_import(tmp_
     names = BYLINE_WITH_TAIL.search(found["byline"]["body"]).group(0)
     assert byline.authors and all(author in names for author in byline.authors)
     assert not any(word in " ".join(byline.authors) for word in (" in ", "Staff", "Kyiv corr"))
+    page = Article.objects.get(url=found["page"]["url"])
+    rules = {item.get("rule") for item in page.furniture}
+    assert {
+        "read-more link",
+        "wire credit",
+        "caption with a credit in brackets",
+        "newsletter notice",
+        "web address line",
+        "separator line",
+        "here prompt",
+    } <= rules
+    assert any(item["kind"] == "dateline" and item.get("inline") for item in page.furniture)
     report_article = Article.objects.get(url=found["report"]["url"])
     assert any(item["kind"] == "footnote" for item in report_article.furniture)
     release = Article.objects.get(url=found["release"]["url"])

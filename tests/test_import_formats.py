@@ -90,6 +90,28 @@ def test_json_lines_one_article_a_line(tmp_path, gazetteer):
     assert one.provenance == "export.jsonl:1" and two.provenance == "export.jsonl:2"
 
 
+@pytest.mark.parametrize(
+    "published",
+    [
+        "2022/03/04",
+        1646395200,
+        "1646395200",
+        1646395200000,
+        "1646395200000",
+        "Updated March 4, 2022",
+        "Published: 4 March 2022",
+        "Last updated on 4 March 2022, 10:32 AM EST",
+        "Оновлено 4 березня 2022",
+        "Опубліковано: 04.03.2022",
+    ],
+)
+def test_published_is_read_in_the_shapes_exports_write_it(tmp_path, gazetteer, published):
+    record = {"title": "One", "body": "Kyiv held.", "published": published}
+    (tmp_path / "x.jsonl").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert_imported(import_paths([tmp_path / "x.jsonl"]))
+    assert only_article().published == datetime.date(2022, 3, 4)
+
+
 def test_json_array_and_single_object(tmp_path, gazetteer):
     (tmp_path / "many.json").write_text(
         json.dumps([{"title": f"Report {n}", "body": f"Kyiv, day {n}."} for n in range(3)]),

@@ -471,3 +471,24 @@ def test_lines_taken_out_as_site_furniture_stay_with_the_article(tmp_path, gazet
     reclean_articles(everything=True)
     article.refresh_from_db()
     assert [(item["rule"], item["text"]) for item in article.furniture] == taken_out
+
+
+def test_a_text_made_only_of_its_source_s_furniture_keeps_it(tmp_path, gazetteer):
+    # One such text is written before the furniture is learned (then cleaned
+    # again), one after.
+    notes = [
+        {
+            "title": f"Standing notes {n}",
+            "body": f"{HEADINGS[0]}\n\n{NOTICE}\n\n{NOTE}",
+            "source": SOURCE,
+            "url": f"https://meridian.example/notes/{n}",
+        }
+        for n in range(2)
+    ]
+    records = [notes[0], *(meridian_record(n) for n in range(10)), notes[1]]
+    write_records(tmp_path / "notes.jsonl", records)
+    import_paths([tmp_path], batch_size=5, workers=1)
+    assert SourceFurniture.objects.filter(source__name=SOURCE, kind="notice").exists()
+    kept = Article.objects.filter(url__startswith="https://meridian.example/notes/")
+    assert [article.body for article in kept] == [f"{HEADINGS[0]}\n\n{NOTICE}\n\n{NOTE}"] * 2
+    assert NOTICE not in _articles().exclude(pk__in=kept).first().body

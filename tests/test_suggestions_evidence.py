@@ -74,6 +74,20 @@ def test_headings_time_zones_units_generic_and_sentence_openers_are_left_out(imp
     assert not names & {"GMT", "ET", "MW", "West", "City", "Throughout", "Monday", "Reconstruction"}
 
 
+def test_a_list_s_heading_and_an_address_s_greeting_are_no_names(tmp_path, gazetteer):
+    body = (
+        "Dear Compatriots!\n\nKey Takeaways:\n\nThe grid held near Zavodske overnight.\n\n"
+        "Ostap Kmit said:\n\n“We hold.”\n\nДорогі Співвітчизники!"
+    )
+    path = tmp_path / "address.jsonl"
+    path.write_text(json.dumps({"title": "Evening address", "body": body}, ensure_ascii=False))
+    import_paths([path])
+    names = set(Suggestion.objects.values_list("name", flat=True))
+    assert {"Zavodske", "Ostap Kmit"} <= names
+    assert not {name for name in names if "Takeaways" in name or "Compatriots" in name}
+    assert not {name for name in names if "Співвітчизники" in name}
+
+
 def test_possessive_and_inflected_forms_are_one_suggestion(imported):
     kovalyk = imported["Marta Kovalyk"]
     assert kovalyk.mention_count == 4  # "Marta Kovalyk's" counts as the name

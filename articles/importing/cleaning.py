@@ -78,6 +78,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[^
 # A footnote mark ending a line ("forces.[3]", "forces.³", "forces.3") hides its full stop.
 _FOOTNOTE_MARK_ENDS = frozenset("]0123456789⁰¹²³⁴⁵⁶⁷⁸⁹")
 _TRAILING_FOOTNOTE = re.compile(r"(?:\[\d{1,3}\])+$|[⁰¹²³⁴-⁹]+$|(?<=[^\W\d_][.!?…])\d{1,3}$")
+# A promo glued to a paragraph's end, after its last sentence ("… this year. Read
+# more: How Kyiv rebuilt its bridges", "… he said. Read more here: …", "… Read more").
+_GLUED_PROMO = re.compile(
+    r"(?<=[.!?…\"”’»)])\s+(?P<promo>(?:read more|read also|also read|see also|more on this)"
+    r"(?:\s+here)?(?:\s*[:\-–—]\s*(?P<headline>.{3,200}))?)\Z",
+    re.IGNORECASE,
+)
+_GLUED_PROMO_PHRASES = ("read more", "read also", "also read", "see also", "more on this")
+# A report's endnote list, at its end: numbered notes ("[3] General Staff, December 7")
+# under a heading, what is left once the notes citing web addresses are out.
+_ENDNOTE = re.compile(r"\[\d{1,3}\]\s+\S.{0,400}")
+_ENDNOTES_HEADING = re.compile(
+    r"(?i:end ?notes|foot ?notes|notes|sources|references|примітки|джерела|посилання"
+    r"|примечания|источники|ссылки)\s*:?"
+)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
@@ -267,6 +282,32 @@ def line_rule(line):
     return None
 
 
+def _without_endnotes(paragraphs, removed):
+    """``paragraphs`` without the endnote list that ends them, and its heading."""
+    end = len(paragraphs)
+    while end > 1 and _ENDNOTE.fullmatch(paragraphs[end - 1]):
+        end -= 1
+    if end > 1 and _ENDNOTES_HEADING.fullmatch(paragraphs[end - 1]):
+        end -= 1
+    removed.extend(
+        ("endnote" if _ENDNOTE.fullmatch(paragraph) else "endnotes heading", paragraph)
+        for paragraph in paragraphs[end:]
+    )
+    return paragraphs[:end]
+
+
+def _glued_promo(line):
+    """The match of a promo glued to the end of ``line``, or None."""
+    lowered = line.lower()
+    if not any(phrase in lowered for phrase in _GLUED_PROMO_PHRASES):
+        return None
+    match = _GLUED_PROMO.search(line)
+    if match is None or not match.group("promo")[0].isupper():
+        return None
+    headline = match.group("headline")
+    return match if headline is None or reads_as_headline(headline) else None
+
+
 def _drop_leading_furniture(blocks, removed):
     """Take the furniture lines opening a text out before its headline is
     chosen ("FOR IMMEDIATE RELEASE" is no headline)."""
@@ -328,13 +369,19 @@ def clean_text(
                 removed.append((caption[0], line))
                 captions.append(caption[1])
                 continue
+            promo = _glued_promo(line)
+            if promo:
+                removed.append(("read-more link", line[promo.start("promo") :]))
+                line = line[: promo.start()]
             kept.append(line)
         if index > 0 and _is_teaser_block(kept):
             removed.extend(("teaser links", line) for line in kept)
         elif kept:
             kept_blocks.append(kept)
 
-    paragraphs = [p for block in kept_blocks for p in _paragraphs(block)]
+    paragraphs = _without_endnotes(
+        [p for block in kept_blocks for p in _paragraphs(block)], removed
+    )
 
     # A caption without credit: a short line repeated word for word in the next paragraph.
     echoed = []

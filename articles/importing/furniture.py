@@ -75,6 +75,45 @@ LINE_RULES = [
         ),
     ),
     LineRule(
+        "newsletter notice",
+        # A newsletter's word, a sign-up or e-mail word, and the reader addressed.
+        r"(?=.*\b(?:newsletters?|inbox(?:es)?)\b)"
+        r"(?=.*\b(?:sign(?:ed)? up|subscribe[ds]?|subscription|please email|email us)\b)"
+        r"(?=.*\b(?:you|your|you[’']re|us|now)\b).{0,300}",
+        (
+            "The Morning Brief reaches thousands of inboxes every weekday. Not signed up yet? "
+            "Subscribe now.",
+            "If you have questions about any of our newsletters, please email news@example.org",
+        ),
+        hints=("newsletter", "inbox"),
+    ),
+    LineRule(
+        "follow prompt",
+        # "Follow us on …", "Підписуйтесь на наш Telegram-канал": the whole line.
+        r"(?:follow|join) (?:us|[^\W\d_][\w'’ .&\-]{0,40}?) on (?:telegram|twitter|x|facebook"
+        r"|instagram|youtube|whatsapp|linkedin|mastodon|threads|bluesky|tiktok)\b.{0,80}"
+        r"|(?:підписуй(?:те)?(?:сь|ся)|підпишіться|стежте за нами|подписывайтесь|подпишитесь"
+        r"|следите за нами)\b.{0,100}",
+        (
+            "Follow us on Telegram",
+            "Follow the Kyiv Ledger on X and Facebook.",
+            "Підписуйтесь на наш Telegram-канал",
+            "Подписывайтесь на наш канал в Telegram",
+        ),
+    ),
+    LineRule(
+        "here prompt",
+        # A line sending the reader to a link: "Follow our live coverage here."
+        r"(?:follow|read|see|get|watch|listen to|catch up (?:on|with))\b[^.!?]{0,80}"
+        r"\b(?:here|at (?:https?://|www\.)\S+)\.?",
+        (
+            "Follow our live coverage here.",
+            "Read the minister's full statement here",
+            "Follow the Ledger's coverage of the war at https://ledger.example/war",
+        ),
+        hints=("here", "http", "www."),
+    ),
+    LineRule(
         "click-here prompt",
         r"(?:click|tap) here\b.{0,300}",
         ("Click here to see the interactive map. It is updated daily.",),
@@ -88,10 +127,11 @@ LINE_RULES = [
     ),
     LineRule(
         "share prompt",
-        r"(?:share|tweet|email|print|copy link|sign up|subscribe|log in|sign in)"
+        r"(?:share|tweet|email|print|copy link|sign up|subscribe|log in|sign in"
+        r"|поділитися|поделиться)"
         r"(?: (?:this|the) (?:article|story|page|post))?"
         r"(?: (?:on|via) (?:facebook|twitter|x|whatsapp|telegram|linkedin|email))?\s*:?",
-        ("Share this article", "Share on Facebook", "Print", "Sign up"),
+        ("Share this article", "Share on Facebook", "Print", "Sign up", "Поділитися"),
     ),
     LineRule(
         "update stamp",
@@ -125,6 +165,13 @@ LINE_RULES = [
         hints=("http", "www."),
     ),
     LineRule(
+        "web address line",
+        # A short label and a web address, a line of their own ("For more news: www.…").
+        r"[^.!?:\n]{1,40}:\s*(?:https?://|www\.)\S+",
+        ("For more news: www.example.com", "Full report: https://example.org/report.pdf"),
+        hints=("http", "www."),
+    ),
+    LineRule(
         "teaser link",
         # Tabloid teasers end in a bracketed capitalised tag.
         r".{3,200}\s\[(?:REPORT|VIDEO|PICS|PHOTOS|LIVE|INSIGHT|ANALYSIS|POLL|LATEST|REVEAL|MAP)\]",
@@ -137,11 +184,14 @@ LINE_RULES = [
     LineRule(
         "read-more link",
         r"(?:read more|read also|also read|see also|more on this"
-        r"|related(?: (?:article|story|coverage|content|reading|news))?)\s*[:\-–—]\s*.{3,200}",
+        r"|related(?: (?:article|story|coverage|content|reading|news))?"
+        r"|читайте (?:також|также)|також читайте|дивіться також|смотрите также|по темі|по теме)"
+        r"\s*[:\-–—]\s*.{3,200}",
         (
             "Read more: Zelensky visits the front",
             "READ ALSO – Kyiv under fire",
             "Related: Russia strikes Odesa port for third night",
+            "Читайте також: Уряд виділив кошти на ремонт мостів",
         ),
     ),
     LineRule(
@@ -167,13 +217,36 @@ LINE_RULES = [
     LineRule(
         "related-news marker",
         r"(?:related|related (?:news|articles|stories|content|reading)|more (?:news|stories)"
-        r"|you (?:may|might) also like|recommended(?: for you)?)\s*:?",
-        ("Related News", "You might also like:"),
+        r"|you (?:may|might) also like|recommended(?: for you)?"
+        r"|читайте (?:також|также)|по темі|по теме|новини партнерів|новости партнеров"
+        r"|більше новин|больше новостей)\s*:?",
+        ("Related News", "You might also like:", "Читайте також", "Новини партнерів"),
+    ),
+    LineRule(
+        "wire credit",
+        # A news agency's or a newspaper's credits to its other reporters.
+        r"\((?:additional |further )?(?:reporting|writing|editing|compiled|translation|research)"
+        r" by [^()]{2,250}\)\.?"
+        r"|(?:additional|further) reporting by .{3,200}"
+        r"|[^.!?]{3,150}\bcontributed(?: reporting)? to this (?:report|story|article)\.?",
+        (
+            "(Reporting by Anna Petrenko; Editing by Mark Hall)",
+            "(Writing by Tom Bell.)",
+            "Additional reporting by Ruth Keane in Lviv",
+            "Associated Press writer Jane Kim in London contributed to this report.",
+        ),
+        hints=("by ", "contributed"),
+    ),
+    LineRule(
+        "separator line",
+        r"[_*=~•·\-–—]{3,}",
+        ("___", "***", "———"),
     ),
     LineRule(
         "advertisement marker",
-        r"advertisement|advertising|sponsored(?: content)?|scroll to continue(?: with content)?",
-        ("Advertisement", "Scroll to continue with content"),
+        r"advertisement|advertising|sponsored(?: content)?|scroll to continue(?: with content)?"
+        r"|реклама",
+        ("Advertisement", "Scroll to continue with content", "Реклама"),
     ),
 ]
 
@@ -213,6 +286,17 @@ CAPTION_RULES = [
         r"\s*(?P<credit>[^.!?]{2,80}?)\.?",
         ("Vladimir Putin. Credit: Belga", "Photo: Reuters", "Composite: Staff/Getty Images"),
         hints=(":",),
+    ),
+    CaptionRule(
+        "caption with a credit in brackets",
+        # A photographer and their agency after the caption's last sentence.
+        r"(?P<text>.{10,400}?[.!?])\s*\((?P<credit>[A-ZА-ЯІЇЄҐ][^()/\n]{1,60}"
+        r"/\s*[A-ZА-ЯІЇЄҐ][^()/\n]{1,60})\)\.?",
+        (
+            "A teacher walks pupils to class in Zaporizhzhia on Monday. (Lena Fischer/The Ledger)",
+            "Firefighters at work in Odesa. (AP Photo/Ivan Petrenko)",
+        ),
+        hints=("/",),
     ),
 ]
 

@@ -34,7 +34,22 @@ _TRUE = frozenset(["true", "1", "yes"])
 _FALSE = frozenset(["false", "0", "no", ""])
 _LIST_SEPARATORS = re.compile(r"\s*(?:[;|,]|\s&\s|\sand\s)\s*")
 _BY = re.compile(r"(?i)^by\s+")
-_DATE_FORMATS = ["%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d.%m.%Y"]
+_DATE_FORMATS = [
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+]
+# A date field's label ("Updated March 4, 2022", "Published: 4 March 2022", "Оновлено …").
+_DATE_LABEL = re.compile(
+    r"(?i)^(?:last\s+)?(?:updated|published|posted|modified|date|оновлено|опубліковано"
+    r"|обновлено|опубликовано|дата)(?:\s+(?:on|at))?\s*:?\s+"
+)
+# A Unix time stamp: seconds (9 or 10 digits) or milliseconds (12 or 13).
+_TIMESTAMP = re.compile(r"(?P<seconds>\d{9,10}|(?P<ms>\d{12,13}))(?:\.\d+)?")
 _validate_url = URLValidator(schemes=["http", "https"])
 
 
@@ -132,6 +147,8 @@ def _list(value, name):
         if not isinstance(item, str | int | float):
             raise RecordError(f"{name}: expected names, found {type(item).__name__}")
         item = _BY.sub("", " ".join(str(item).split())) if name == "authors" else str(item).strip()
+        if name == "authors" and item.isupper() and " " in item:
+            item = item.title()  # "By OLENA ROE", as a byline in capitals is read
         if item and item not in result:
             result.append(item[:200])
     return result
@@ -147,16 +164,37 @@ def _flag(value, name):
 
 
 def parse_date(value):
-    """A date from ISO 8601, RFC 2822 or a written-out date; None when empty."""
+    """A date from ISO 8601, RFC 2822, a written-out date (after a label such as
+    "Updated"), YYYY/MM/DD or a Unix time stamp; None when empty."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
     if not isinstance(value, str):
         raise RecordError(f"published: expected a date, found {type(value).__name__}")
     text = value.strip()
+    date = _timestamp_date(text) or _written_out_date(_DATE_LABEL.sub("", text))
+    if date is None:
+        raise RecordError(f"published: {text!r} is not a date (use YYYY-MM-DD)")
+    if date.year < 1900 or date > datetime.date.today() + datetime.timedelta(days=1):
+        raise RecordError(f"published: {date.isoformat()} is not a plausible publication date")
+    return date
+
+
+def _timestamp_date(text):
+    """The UTC date of a Unix time stamp in seconds or milliseconds, or None."""
+    match = _TIMESTAMP.fullmatch(text)
+    if match is None:
+        return None
+    seconds = float(text) / (1000 if match.group("ms") else 1)
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC).date()
+
+
+def _written_out_date(text):
     date = None
     try:
         date = datetime.datetime.fromisoformat(text).date()
@@ -172,10 +210,6 @@ def parse_date(value):
                 date = email.utils.parsedate_to_datetime(text).date()
             if date is None:
                 date = written_date(text)
-    if date is None:
-        raise RecordError(f"published: {text!r} is not a date (use YYYY-MM-DD)")
-    if date.year < 1900 or date > datetime.date.today() + datetime.timedelta(days=1):
-        raise RecordError(f"published: {date.isoformat()} is not a plausible publication date")
     return date
 
 

@@ -77,16 +77,28 @@ _TIME = (
     r"(?:\s*(?:[A-Z]{2,4}|(?:GMT|UTC)\s*[+-]?\s*\d{0,2}))?)?"
 )
 _PLACE = r"[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-][^\W\d_]+){0,3}"
+_PLACES = rf"{_PLACE}(?:/{_PLACE})?"  # a wire's two cities ("LONDON/KYIV")
 _DATELINE = re.compile(rf"(?i:(?:(?:{_STAMPS})\s*:?\s*)?{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE)
+# A place and a date alone ("Kyiv, 4 December 2026"): a dateline among the first
+# paragraphs, but a headline when it opens a text ("Eastern Front Assessment, March 3").
+_PLACE_AND_DATE = re.compile(rf"(?i:{_PLACE},\s+{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE)
 _WRITTEN_DATE = re.compile(rf"{_DATE}{_TIME}\s*\.?", re.IGNORECASE)
 # A place and a date opening the first paragraph, up to a dash.
 # The place may name its country or state ("KHARKIV, Ukraine, March 3"); a wire's
 # tag may follow the date ("/PRNewswire/", "(Reuters)").
 _INLINE_DATELINE = re.compile(
-    rf"(?P<place>{_PLACE}(?:,\s+{_PLACE})?),\s+{_DATE}{_TIME}"
+    rf"(?P<place>{_PLACES}(?:,\s+{_PLACE})?),\s+{_DATE}{_TIME}"
     r"\s*(?:\([^)]{1,40}\)\s*|/[^/\n]{2,40}/\s*)?[—–-]+\s+(?=\S)",
     re.IGNORECASE,
 )
+# A place alone in capitals opening the first paragraph, up to a dash: a
+# newspaper's dateline without its date ("KHARKIV, Ukraine — ", "ZAPORIZHZHIA — ",
+# "KYIV (Reuters) - ", "КИЇВ — ").  The sentence after it starts with a capital.
+_PLACE_DATELINE = re.compile(
+    rf"(?P<place>{_PLACES})(?:,\s+{_PLACE}\.?)?\s*(?:\([^)]{{1,40}}\)\s*|/[^/\n]{{2,40}}/\s*)?"
+    r"(?:\s*[—–]|\s+--?)\s*(?=[\"“‘«]?[^\W\d_])"
+)
+PLACE_DATELINE_MIN_LETTERS = 4  # "UN —", "EU —" are a subject and an aside, not a place
 # "By Ann Roe and Bo Lee", "Authors: …"; "Автор: Олена Коваль", "Авторы: Анна Ли и Борис Ким".
 _BY_LINE = re.compile(r"(?i)(?:by:?|authors?:|автор(?:и|ы|ка)?:)\s+(?P<names>.{2,200})")
 _NAME_SEPARATORS = re.compile(
@@ -331,6 +343,25 @@ def _strip_footnotes(paragraph, at, items):
     return "".join(kept)
 
 
+def _place_and_date(paragraph):
+    """The match of a place-and-date line, or None."""
+    if not paragraph[:1].isupper() or len(paragraph) > 80:
+        return None
+    return _PLACE_AND_DATE.fullmatch(paragraph)
+
+
+def _place_dateline(paragraph):
+    """The match of a place-only dateline opening ``paragraph``, or None."""
+    match = _PLACE_DATELINE.match(paragraph)
+    if match is None or match.end() == len(paragraph):
+        return None
+    place = match.group("place")
+    if not place.isupper() or sum(map(str.isalpha, place)) < PLACE_DATELINE_MIN_LETTERS:
+        return None
+    following = paragraph[match.end() :].lstrip('"“‘«')
+    return match if following[:1].isupper() else None
+
+
 def _is_heading(paragraph):
     return len(paragraph.split()) <= 10 and paragraph.rstrip(_SENTENCE_CLOSERS)[-1:] not in ".,;…"
 
@@ -395,7 +426,7 @@ def structure(
                     found_authors = names
                     items[-1]["filled"] = True
                 continue
-            dateline = _DATELINE.fullmatch(paragraph)
+            dateline = _DATELINE.fullmatch(paragraph) or _place_and_date(paragraph)
             if dateline:
                 items.append({"kind": DATELINE, "text": paragraph, "at": at})
                 if published is None and found_date is None:
@@ -412,6 +443,14 @@ def structure(
         if first_content is None:
             first_content = at
             inline = _INLINE_DATELINE.match(paragraph) if at < TOP_ZONE else None
+            if inline is None and at < TOP_ZONE:
+                inline = _place_dateline(paragraph)
+                if inline is not None:
+                    items.append(
+                        {"kind": DATELINE, "text": inline.group(0), "at": at, "inline": True}
+                    )
+                    paragraph = paragraph[inline.end() :]
+                    inline = None
             if inline and inline.end() < len(paragraph):
                 items.append({"kind": DATELINE, "text": inline.group(0), "at": at, "inline": True})
                 if published is None and found_date is None:
@@ -422,6 +461,16 @@ def structure(
                 paragraph = paragraph[inline.end() :]
         body.append((at, _strip_footnotes(paragraph, at, items)))
 
+    if not body and furniture and any(item["kind"] in (NOTICE, HEADING) for item in items):
+        # A text made only of its source's furniture is that text: nothing is taken.
+        return structure(
+            paragraphs,
+            lede=lede,
+            authors=authors,
+            published=published,
+            context=context,
+            take_lede=take_lede,
+        )
     if not lede and len(body) > 1 and take_lede and body[0][0] == first_content:
         at, candidate = body[0]
         if take_lede(candidate):

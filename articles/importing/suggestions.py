@@ -11,7 +11,8 @@ nothing and "Senior fellow Charles Kupchan" suggests "Charles Kupchan".
 
 Not every capitalised run is worth an editor's time, so some are left out:
 runs on a line that reads as a heading (a short paragraph of its own without
-sentence punctuation), units, time zones, calendar words and generic words
+sentence punctuation, or capitalised words before a colon, "Key Takeaways:")
+or as a greeting ("Dear Compatriots!"), units, time zones, calendar words and generic words
 that are capitalised in a name without being one ("City", "Axis", "West").
 The possessive ("Zaluzhnyi's") and the case endings of Ukrainian and Russian
 words are folded into one suggestion (:func:`suggestion_key`), which shows
@@ -254,18 +255,38 @@ def _trim(words, at_start, lowercase):
 
 HEADING_WORDS = 12  # a heading is a line of at most this many words…
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")  # …that does not end as a sentence does
+# …or of capitalised words introducing a list ("Key Takeaways:"), unlike "Zelensky said:".
+_LIST_HEADING = re.compile(r"(?:[^\W\d_][^\W\d_'’\-]*\s+){0,5}[^\W\d_][^\W\d_'’\-]*:\s*")
+# An address's greeting on a line of its own ("Dear Compatriots!", "Дорогі українці!").
+_GREETING = re.compile(
+    r"(?i:dear|дорогі|дорогий|дорога|шановні|шановний|дорогие|уважаемые)\s[^.?]{1,80}[!,]\s*"
+)
 
 
 def _heading_lines(text):
     """``(line starts, heading flags)`` of the lines of ``text``: a heading
-    stands alone as a short line without sentence punctuation at its end."""
+    stands alone as a short line without sentence punctuation at its end, or
+    introduces a list, or is a greeting."""
     starts, flags, position = [], [], 0
     for line in text.split("\n"):
         starts.append(position)
         words = len(line.split(maxsplit=HEADING_WORDS))  # a long line is not split whole
-        flags.append(0 < words <= HEADING_WORDS and not _SENTENCE_END.search(line))
+        flags.append(
+            0 < words <= HEADING_WORDS
+            and (
+                not _SENTENCE_END.search(line)
+                or _is_list_heading(line)
+                or _GREETING.fullmatch(line) is not None
+            )
+        )
         position += len(line) + 1
     return starts, flags
+
+
+def _is_list_heading(line):
+    return _LIST_HEADING.fullmatch(line) is not None and all(
+        word[0].isupper() or word.casefold() in CONNECTORS for word in line.split()
+    )
 
 
 def _stem(word):
