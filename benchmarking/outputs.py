@@ -17,7 +17,7 @@ import multiprocessing
 import os
 from pathlib import Path
 
-from django.db import connection, reset_queries, transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from articles import month_counts
@@ -25,6 +25,7 @@ from articles.gazetteer_file import load_gazetteer
 from articles.models import Actor, ActorMention, Article, Location, LocationMention, Source
 from articles.search import get_engine
 from articles.search.vocabulary import article_words, count_word_sets
+from articles.statements import forget_logged_statements
 
 from .corpus import SOURCES, TRAP_GAZETTEER, CorpusGenerator
 
@@ -106,8 +107,7 @@ def write_into_database(
         written = 0
         for generated in pool.imap(_generate, batches):
             _write(generated, seed, sources, actors, locations)
-            # DEBUG logs the last 9,000 statements: 16 GB by 200,000 articles without this.
-            reset_queries()
+            forget_logged_statements()
             written += len(generated)
             bulk.articles_created(written)
             if progress:

@@ -5,10 +5,11 @@ import time
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 
-from django.db import reset_queries, transaction
+from django.db import transaction
 
 from ..linking import Gazetteer
 from ..search import get_engine
+from ..statements import forget_logged_statements
 from .learning import (
     LEARN_MIN_ARTICLES,
     LEARN_SAMPLE,
@@ -289,8 +290,7 @@ class ImportRun:
                     )
                     entry[1] += 1
         self.batch.clear()
-        # DEBUG logs the last 9,000 statements, a batch's inserts megabytes each.
-        reset_queries()
+        forget_logged_statements()
         self.bulk.articles_created(report.created)
         self.learn_as_sources_grow()
 
