@@ -11,7 +11,7 @@ from django.db.models.query import get_related_populators
 def read_rows(model, sql, params):
     """The rows of ``sql``, read where ``model`` is read (a replica, see
     archive/replicas.py, or the primary)."""
-    with connections[router.db_for_read(model)].cursor() as cursor:
+    with read_connection(model).cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

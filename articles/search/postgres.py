@@ -698,9 +698,10 @@ class PostgresQueryCompiler(QueryCompiler):
         words_first = _marking_query_text(node, parsed, spellings_as_words=True)
         snippets = self._snippets(article_ids, node, words_first)
         unmarked = [pk for pk, (_, lede, body) in snippets.items() if not has_mark(lede + body)]
-        whole = _marking_query_text(node, parsed)
-        if unmarked and whole != words_first:
-            snippets.update(self._snippets(unmarked, node, whole))
+        if unmarked:
+            whole = _marking_query_text(node, parsed)
+            if whole != words_first:
+                snippets.update(self._snippets(unmarked, node, whole))
         return snippets
 
     def _snippets(self, article_ids, node, text):
