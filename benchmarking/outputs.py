@@ -11,6 +11,7 @@
 Article ``n`` of seed ``s`` is the same in both.
 """
 
+import collections
 import datetime
 import json
 import multiprocessing
@@ -105,13 +106,27 @@ def write_into_database(
         get_engine().index.bulk_writing(may_rebuild=True) as bulk,
     ):
         written = 0
-        for generated in pool.imap(_generate, batches):
+        for generated in _generated_ahead(pool, batches, 2 * workers):
             _write(generated, seed, sources, actors, locations)
             forget_logged_statements()
             written += len(generated)
             bulk.articles_created(written)
             if progress:
                 progress(written)
+
+
+def _generated_ahead(pool, batches, ahead):
+    """The batches generated in order, at most ``ahead`` of them waiting: the
+    workers outrun the writer, and ``Pool.imap`` keeps every result they
+    finish (2.9 GB at 52,000 of a million articles, written at 210 a
+    second on two cores)."""
+    pending = collections.deque()
+    for batch in batches:
+        pending.append(pool.apply_async(_generate, (batch,)))
+        if len(pending) >= ahead:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _write(generated, seed, sources, actors, locations):
