@@ -48,7 +48,7 @@ FUNCTIONS = [
             pieces := pieces + 1;
             merged := '';
             FOR piece IN
-                SELECT articles_search_pieces(body, ceil(length(body)::numeric / pieces)::integer)
+                SELECT articles_search_pieces(body, length(body) / pieces + 1000)
             LOOP
                 piece_vector := head
                     || setweight(to_tsvector(config, articles_search_text(piece)), 'C');

@@ -161,7 +161,7 @@ ANY_TSQUERY_FUNCTION = _any_tsquery_function()
 
 # An article's search vector.  The first million characters of a body are
 # indexed: a tsvector cannot exceed 1 MB.  A word's positions stop counting at
-# 16,383 (every later word stands at 16,383), so no phrase after that matched:
+# 16,383 (every later word stands at 16,383), where no phrase would match:
 # a 30,000-word transcript's body is therefore indexed in pieces (see
 # LONG_SEARCH_VECTOR_FUNCTION).  A text shorter than 16,383 characters cannot
 # reach that position and takes the short way.
@@ -203,16 +203,19 @@ VECTOR_CAPPED_FUNCTION = """CREATE OR REPLACE FUNCTION
                          WHERE u.positions[cardinality(u.positions)] = 16383) $$"""
 # The vector of a long article: the vector of the whole when no word reached
 # position 16,383 (the short way's vector, byte for byte); else the fewest
-# equal pieces of the body that each stay below it, every piece's vector
-# beside the headline and lede, merged through their text forms (tsvector
-# input merges a word's positions), so that each piece keeps the positions it
-# would have alone and a phrase inside one matches.  The cost, measured on the
-# two 30,000-word transcripts of the dev corpus (two pieces each): a pair of
-# content words that never stand together matched as a phrase for 2.5% of
-# pairs drawn by frequency (0.1% of pairs of distinct words), since the pieces
-# share positions; a phrase across the border is lost; a word still keeps at
-# most 256 positions, now the first of each piece.  Before, 9% of the content
-# word pairs of the texts' last third matched as phrases; after, all of them.
+# equal pieces of the body that each stay below it (a piece ends at the last
+# space before its share of the text and a thousand characters more, lest a
+# few characters make a piece of their own), each piece's vector beside the
+# headline and lede, merged through their text forms (tsvector input merges
+# a word's positions), so that each piece keeps the positions it would have
+# alone and a phrase inside one matches.  The cost, measured on the two
+# 30,000-word transcripts of the dev corpus (two pieces each): of pairs of
+# content words that never stand together, drawn by frequency, 2.2% and 2.6%
+# match as a phrase where the pieces share positions (0.1% and 0.2% of pairs
+# of distinct words); a phrase across the border is lost; a word still keeps
+# at most 256 positions, now the first of each piece.  Before, 9% and 10% of
+# the content-word pairs of the texts' last third matched as phrases; after,
+# all of them.
 LONG_SEARCH_VECTOR_FUNCTION = """CREATE OR REPLACE FUNCTION
     articles_long_search_vector(config regconfig, title text, lede text, body text)
     RETURNS tsvector
@@ -232,7 +235,7 @@ LONG_SEARCH_VECTOR_FUNCTION = """CREATE OR REPLACE FUNCTION
             pieces := pieces + 1;
             merged := '';
             FOR piece IN
-                SELECT articles_search_pieces(body, ceil(length(body)::numeric / pieces)::integer)
+                SELECT articles_search_pieces(body, length(body) / pieces + 1000)
             LOOP
                 piece_vector := head
                     || setweight(to_tsvector(config, articles_search_text(piece)), 'C');
@@ -250,7 +253,7 @@ LONG_SEARCH_VECTOR_FUNCTION = """CREATE OR REPLACE FUNCTION
     END $$"""
 # ``articles_search_passage(config, body, query)``: the part of a body to take
 # a snippet from.  ts_headline, like the vector, counts positions no further
-# than 16,383 and found no phrase after them; a body past PASSAGE_LENGTH
+# than 16,383 and finds no phrase after them; a body past PASSAGE_LENGTH
 # characters (about 10,000 words) gives the first piece of that length
 # that matches the query, or the whole body when none does.
 PASSAGE_LENGTH = 60000
