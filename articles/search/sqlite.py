@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 from django.db.models import BooleanField, F, Lookup, Q
+from django.db.models.expressions import RawSQL
 
-from ..models import Article, ArticleSearchIndex
+from ..models import Article, ArticleSearchIndex, IdList
 from .base import (
     SHORT_TEXT_WORDS,
     BulkWrite,
@@ -28,12 +29,14 @@ from .base import (
     scaled_for_length,
 )
 from .highlight import MARK_END, MARK_START
+from .name_ranks import AVERAGE_WORDS, K1, MENTIONS, B, mention_counts, named_groups
 from .query import AnyOf, Phrase, Word, leaves_of, without_longer_names
 
 TABLE = ArticleSearchIndex._meta.db_table
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # bm25 weights of headline, lede and body: a word in the headline counts as ten in the body.
 COLUMN_WEIGHTS = (10.0, 4.0, 1.0)
+HEADLINE_WEIGHT = int(COLUMN_WEIGHTS[0])  # a name in the headline counts as this many mentions
 SNIPPET_TOKENS = 32
 BULK_CACHE_KIB = 64 * 1024  # an import's page cache (see bulk_writing)
 BULK_CHECKPOINT_PAGES = 16384
@@ -137,6 +140,10 @@ _WORD_COUNT_MIGRATION = "0021_sqlite_word_count_index"
 WALK_FACTOR = 4
 # The filters whose articles NEWEST_INDEX reads in a range (see filter_for_counting).
 DATE_FILTERS = {"date_from", "date_to", "dated"}
+# The window's matches only: FTS5 reads the matches between the window's
+# lowest and highest id, each tested against its ids (``+rowid``: not an FTS5
+# lookup an id).
+_IN_WINDOW = "AND rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))"
 
 
 class Match(Lookup):
@@ -317,6 +324,10 @@ class WalkingPlan:
     since: None = None
 
 
+def _numbers(ids):
+    return ", ".join(str(int(pk)) for pk in ids)
+
+
 def _phrase_in(node):
     if isinstance(node, Phrase):
         return True
@@ -413,8 +424,40 @@ class SQLiteQueryCompiler(QueryCompiler):
         return queryset.filter(MatchedBySet(match_expression(positive, parsed.negative_node())))
 
     def rank_order(self, parsed):
-        # bm25 is negative, the best lowest (k1 1.2 and b 0.75, fixed in FTS5).
-        return [scaled_for_length(F("search_index__rank")).asc()]
+        """bm25, negative, the best lowest (k1 1.2 and b 0.75, fixed in
+        FTS5); with groups that name actors or places, those ranked apart
+        (see ``name_ranks``) and the rest by bm25, as ``rank_window`` ranks
+        them, so that the page and the exports order two articles alike."""
+        groups = named_groups(parsed, self.connection.alias)
+        if not groups:
+            return [scaled_for_length(F("search_index__rank")).asc()]
+        article = Article._meta.db_table
+        words = self._words_nodes(parsed, groups)
+        rank, params = "0.0", []
+        if words:
+            rank = f"(SELECT rank FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid = {article}.id)"
+            params.append(match_expression(words))
+        positive = parsed.ranking_nodes()
+        for group in groups:
+            mentions = " + ".join(
+                f"coalesce((SELECT sum(count) FROM {MENTIONS[name][0]._meta.db_table} "
+                f"WHERE article_id = {article}.id AND {name}_id IN ({_numbers(ids)})), 0)"
+                for name, ids in group.entities.items()
+            )
+            headlined = f"{article}.id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)"
+            params.append(self._headline_expression(positive[group.index]))
+            extra = f"CASE WHEN {headlined} THEN {HEADLINE_WEIGHT - 1} ELSE 0 END"
+            frequency = f"(max(1, {mentions}) + {extra})"
+            saturation = (
+                f"({K1!r} * ({1 - B!r} + {B!r} * {article}.word_count / {AVERAGE_WORDS!r}))"
+            )
+            score = (
+                f"{group.weight!r} * {K1 + 1!r} * (1 - {saturation} / ({frequency} + {saturation}))"
+            )
+            rank = f"{rank} - {score}"
+        words_count = f"{article}.word_count"
+        scaled = f"({rank}) * {words_count} / ({words_count} + {SHORT_TEXT_WORDS!r})"
+        return [RawSQL(scaled, params).asc()]
 
     def for_ranking(self, queryset, parsed):
         """FTS5 ranks only in a statement that matches."""
@@ -428,32 +471,76 @@ class SQLiteQueryCompiler(QueryCompiler):
         statement, every match was joined to its article and the sort carried
         the window's whole texts ("forces" at 100,000 synthetic articles:
         861 -> 109 ms, both statements timed on the benchmark's archive,
-        var/bench/search_100000.sqlite3)."""
+        var/bench/search_100000.sqlite3).  The query's groups that name
+        actors or places are ranked apart, each as one term (see
+        ``name_ranks``), and the rest by bm25."""
         positive = parsed.ranking_nodes()
         if not positive:
             return None
         if not article_ids:
             return []  # ordered by the page's statement, it still ranked every match
-        # The rank scaled as in rank_order (the same floating-point steps),
-        # the word count read once, from its index (see WORD_COUNT_INDEX).
-        words = (
-            f"(SELECT word_count FROM articles_article INDEXED BY {WORD_COUNT_INDEX} "
-            f"WHERE id = {TABLE}.rowid)"
-        )
-        sql = (
-            f"SELECT rowid, rank, {words} FROM {TABLE} WHERE {TABLE} MATCH %s "
-            "AND rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))"
-        )
-        expression = match_expression(positive, parsed.negative_node())
-        params = [expression, min(article_ids), max(article_ids), json.dumps(article_ids)]
+        window = [min(article_ids), max(article_ids), json.dumps(article_ids)]
+        groups = named_groups(parsed, self.connection.alias)
+        word_nodes = self._words_nodes(parsed, groups)
+        expression = match_expression(word_nodes) if word_nodes else None
+        ranks = self._window_ranks(expression, window)
+        ids = IdList(article_ids)
+        for group in groups:
+            headline = self._headline_expression(positive[group.index])
+            headlined = self._window_matches(headline, window)
+            mentions = mention_counts(self.connection.alias, group, ids)
+            ranks = {
+                pk: (
+                    rank
+                    - group.score(mentions.get(pk, 0), pk in headlined, length, HEADLINE_WEIGHT),
+                    length,
+                )
+                for pk, (rank, length) in ranks.items()
+            }
+        # Scaled as in rank_order (the same floating-point steps).
+        scaled = {
+            pk: rank * words / (words + SHORT_TEXT_WORDS) for pk, (rank, words) in ranks.items()
+        }
+        newest_first = {pk: position for position, pk in enumerate(article_ids)}
+        return sorted(scaled, key=lambda pk: (scaled[pk], newest_first[pk]))
+
+    @staticmethod
+    def _words_nodes(parsed, groups):
+        """The ranking nodes of the query's groups that name no actor or place."""
+        named = {group.index for group in groups}
+        return [node for index, node in enumerate(parsed.ranking_nodes()) if index not in named]
+
+    @staticmethod
+    def _headline_expression(node):
+        return f"{{title}} : {compile_node(node)}"
+
+    def _window_ranks(self, expression, window):
+        """``{id: (bm25 of expression, words)}`` of the window's articles
+        (``[lowest id, highest id, JSON ids]``); with no expression, a rank
+        of 0.  The word count is read from its index (see WORD_COUNT_INDEX)."""
+        articles = f"articles_article INDEXED BY {WORD_COUNT_INDEX}"
+        if expression is None:
+            sql = (
+                f"SELECT id, 0.0, word_count FROM {articles} "
+                "WHERE id BETWEEN %s AND %s AND +id IN (SELECT value FROM json_each(%s))"
+            )
+            params = window
+        else:
+            words = f"(SELECT word_count FROM {articles} WHERE id = {TABLE}.rowid)"
+            sql = f"SELECT rowid, rank, {words} FROM {TABLE} WHERE {TABLE} MATCH %s {_IN_WINDOW}"
+            params = [expression, *window]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
-            ranks = {
-                pk: rank * words / (words + SHORT_TEXT_WORDS)
-                for pk, rank, words in cursor.fetchall()
-            }
-        newest_first = {pk: position for position, pk in enumerate(article_ids)}
-        return sorted(ranks, key=lambda pk: (ranks[pk], newest_first[pk]))
+            return {pk: (rank, length) for pk, rank, length in cursor.fetchall()}
+
+    def _window_matches(self, expression, window):
+        """The ids of the window's articles that match ``expression``."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s {_IN_WINDOW}",
+                [expression, *window],
+            )
+            return {pk for (pk,) in cursor.fetchall()}
 
     def snippets(self, article_ids, parsed):
         """Read id by id (``rowid IN (…)``: FTS5 runs the query once an id,
