@@ -83,6 +83,19 @@ def test_a_name_counts_as_one_term_whichever_spelling_an_article_uses(client, ar
     assert [article["slug"] for article in listed] == page
 
 
+def test_a_long_transcript_naming_a_name_in_passing_does_not_outrank_an_article_about_it(
+    client, archive
+):
+    minister = Actor.objects.create(slug="oskar-veldrin", name="Oskar Veldrin", kind="person")
+    ActorAlias.objects.create(entity=minister, name="Oskar Veldrin", kind=Alias.Kind.NAME)
+    ActorAlias.objects.create(entity=minister, name="Veldrin", kind=Alias.Kind.SPELLING)
+    # ts_rank_cd sums every mention's cover, so on PostgreSQL a transcript
+    # of thousands of words outranked the article about him.
+    archive("transcript", "Plenary session of the forum", _words(9000, "Veldrin", 14))
+    archive("article", "Veldrin takes over the ministry", _words(700, "Veldrin", 6))
+    assert ranked(client, "Veldrin") == ["article", "transcript"]
+
+
 @pytest.mark.parametrize(
     "query, matches", [("Vorskivka", 8), ("Vorskivka bridge", 8), ("Vorskovka -morning", 6)]
 )

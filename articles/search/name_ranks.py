@@ -32,6 +32,9 @@ K1, B = 1.2, 0.75
 # corpus's three publishers (645 words), where FTS5 uses its own index's
 # mean, which a page could not read without a statement.
 AVERAGE_WORDS = 650.0
+# A name in the headline counts as this many mentions, as SQLite's bm25
+# weighs a word there (sqlite.COLUMN_WEIGHTS).
+HEADLINE_MENTIONS = 10
 # Keyed by the kinds' values: a choice hashes by its member's name, not its value.
 MENTIONS = {"actor": (ActorMention, ACTOR.value), "location": (LocationMention, LOCATION.value)}
 
@@ -45,21 +48,19 @@ class NamedGroup:
     entities: dict
     weight: float
 
-    def score(self, mentions, headlined, words, headline_weight):
+    def score(self, mentions, headlined, words):
         """The group's BM25 score in an article of ``words`` words naming it
         ``mentions`` times (at least one: the article matched it), in its
-        headline or not.  Written as the SQL of the engines computes it."""
-        frequency = max(1, mentions) + (headline_weight - 1 if headlined else 0)
+        headline or not, computed as ``score_sql`` computes it."""
+        frequency = max(1, mentions) + (HEADLINE_MENTIONS - 1 if headlined else 0)
         saturation = K1 * (1 - B + B * words / AVERAGE_WORDS)
         return self.weight * (K1 + 1) * (1 - saturation / (frequency + saturation))
 
 
-def named_groups(parsed, using):
-    """The query's groups whose every alternative names actors or places of
-    the gazetteer (a prefix never), each weighed by the articles of its most
-    named entity among the archive's published articles, with Lucene's idf,
-    which stays above zero however common the name: one statement, none
-    when no group names one."""
+def naming_groups(parsed):
+    """``{group index: {model name: [entity ids]}}`` of the query's groups
+    whose every alternative names actors or places of the gazetteer (a
+    prefix never)."""
     found = {}
     for index, group in enumerate(parsed.groups):
         if all(u.kind != "prefix" and u.expansion and u.expansion.entities for u in group):
@@ -69,6 +70,15 @@ def named_groups(parsed, using):
                 if entity.pk not in ids:
                     ids.append(entity.pk)
             found[index] = entities
+    return found
+
+
+def named_groups(parsed, using):
+    """The ``naming_groups``, each weighed by the articles of its most named
+    entity among the archive's published articles, with Lucene's idf, which
+    stays above zero however common the name: one statement, none when no
+    group names one."""
+    found = naming_groups(parsed)
     if not found:
         return []
     wanted = Q(kind=ARCHIVE.value, entity_id=0)
@@ -95,6 +105,34 @@ def named_groups(parsed, using):
     return groups
 
 
+def unnamed_nodes(parsed, groups):
+    """The ranking nodes of the query's groups that name no actor or place."""
+    named = {group.index for group in groups}
+    return [node for index, node in enumerate(parsed.ranking_nodes()) if index not in named]
+
+
+def mentions_sql(group, article_column):
+    """SQL of the mentions of ``group``'s entities in the article whose id
+    is ``article_column``, 0 when none."""
+    return " + ".join(
+        f"coalesce((SELECT sum(count) FROM {MENTIONS[name][0]._meta.db_table} "
+        f"WHERE article_id = {article_column} AND {name}_id IN "
+        f"({', '.join(str(int(pk)) for pk in ids)})), 0)"
+        for name, ids in group.entities.items()
+    )
+
+
+def score_sql(group, mentions, headlined, words, greater):
+    """``NamedGroup.score`` in SQL, the same floating-point steps: of
+    ``mentions`` and ``words`` (SQL of integers), ``headlined`` (an SQL
+    condition) and ``greater``, the database's function of the greater of
+    two values."""
+    extra = f"CASE WHEN {headlined} THEN {HEADLINE_MENTIONS - 1} ELSE 0 END"
+    frequency = f"({greater}(1, {mentions}) + {extra})"
+    saturation = f"({K1!r} * ({1 - B!r} + {B!r} * {words} / {AVERAGE_WORDS!r}))"
+    return f"{group.weight!r} * {K1 + 1!r} * (1 - {saturation} / ({frequency} + {saturation}))"
+
+
 def mention_counts(using, group, article_ids):
     """``{article id: mentions of the group's entities}`` in ``article_ids``
     (an ``IdList``)."""
@@ -104,6 +142,6 @@ def mention_counts(using, group, article_ids):
         rows = model.objects.using(using).filter(
             **{f"{name}_id__in": ids}, article_id__in=article_ids
         )
-        for article_id, count in rows.values_list("article_id", "count"):
+        for article_id, count in rows.order_by().values_list("article_id", "count"):
             counts[article_id] = counts.get(article_id, 0) + count
     return counts
