@@ -63,8 +63,9 @@ entries are ``benchmarking/trap_gazetteer.json``, and the generator knows
 how relevant each is to the queries of ``TRAP_QUERIES`` (``judgements``):
 
 * a place, Vorskivka, reported on under its usual name, named in passing
-  under it in many more, and named once in three-line texts under a rare
-  spelling (Vorskovka, Vorskivca, Ворсківка);
+  under it in many more, and under a rare spelling (Vorskovka, Vorskivca,
+  Ворсківка) once in three-line texts and a few times in readouts of a few
+  paragraphs, as the Kremlin's readouts spell Kyiv "Kiev";
 * a name with aliases, "Harkan", "Harkan Group", "Harkan PMC", each mention
   of the longer ones matching two of them;
 * a minister, Kirvan, in short protocol readouts with the name in the
@@ -284,7 +285,7 @@ SYNDICATION_CREDIT = "This article first appeared in {source} and is republished
 TRAP_GAZETTEER = Path(__file__).with_name("trap_gazetteer.json")
 TRAP_SHARE = 0.05
 # Each trap: its articles' roles, and the grade of each role for each query.
-PLACE_GRADES = {"report": 3, "aside": 1, "passing": 1}
+PLACE_GRADES = {"report": 3, "aside": 1, "passing": 1, "readout": 1}
 TRAP_QUERIES = {
     "place": {"Vorskivka": PLACE_GRADES, "Vorskovka": PLACE_GRADES},
     "aliases": {"Harkan": {"subject": 3, "aside": 1}, "Harkan Group": {"subject": 3, "aside": 1}},
@@ -822,6 +823,10 @@ class CorpusGenerator:
             body = paragraphs(rng.randint(3, 8))
             names = ["Vorskivka"]
             trap_mentions[("location", "vorskivka")] = 1
+        elif trap == "place" and role == "readout":
+            body = paragraphs(rng.randint(3, 5))
+            names = [rng.choice(RARE_PLACE_FORMS)] * rng.randint(3, 4)
+            trap_mentions[("location", "vorskivka")] = len(names)
         elif trap == "place":
             body = paragraphs(3, (1, 2))
             names = [rng.choice(RARE_PLACE_FORMS)]

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 from django.db.models import BooleanField, F, Lookup, Q
+from django.db.models.expressions import RawSQL
 
-from ..models import Article, ArticleSearchIndex
+from ..models import Article, ArticleSearchIndex, IdList
 from .base import (
     SHORT_TEXT_WORDS,
     BulkWrite,
@@ -28,6 +29,7 @@ from .base import (
     scaled_for_length,
 )
 from .highlight import MARK_END, MARK_START
+from .name_ranks import mention_counts, mentions_sql, named_groups, score_sql, unnamed_nodes
 from .query import AnyOf, Phrase, Word, leaves_of, without_longer_names
 
 TABLE = ArticleSearchIndex._meta.db_table
@@ -137,6 +139,10 @@ _WORD_COUNT_MIGRATION = "0021_sqlite_word_count_index"
 WALK_FACTOR = 4
 # The filters whose articles NEWEST_INDEX reads in a range (see filter_for_counting).
 DATE_FILTERS = {"date_from", "date_to", "dated"}
+# The window's matches only: FTS5 reads the matches between the window's
+# lowest and highest id, each tested against its ids (``+rowid``: not an FTS5
+# lookup an id).
+_IN_WINDOW = "AND rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))"
 
 
 class Match(Lookup):
@@ -413,8 +419,28 @@ class SQLiteQueryCompiler(QueryCompiler):
         return queryset.filter(MatchedBySet(match_expression(positive, parsed.negative_node())))
 
     def rank_order(self, parsed):
-        # bm25 is negative, the best lowest (k1 1.2 and b 0.75, fixed in FTS5).
-        return [scaled_for_length(F("search_index__rank")).asc()]
+        """bm25, negative, the best lowest (k1 1.2 and b 0.75, fixed in
+        FTS5); with groups that name actors or places, those ranked apart
+        (see ``name_ranks``) and the rest by bm25, as ``rank_window`` ranks
+        them, so that the page and the exports order two articles alike."""
+        groups = named_groups(parsed, self.connection.alias)
+        if not groups:
+            return [scaled_for_length(F("search_index__rank")).asc()]
+        article = Article._meta.db_table
+        words_count = f"{article}.word_count"
+        words = unnamed_nodes(parsed, groups)
+        rank, params = "0.0", []
+        if words:
+            rank = f"(SELECT rank FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid = {article}.id)"
+            params.append(match_expression(words))
+        positive = parsed.ranking_nodes()
+        for group in groups:
+            headlined = f"{article}.id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)"
+            params.append(self._headline_expression(positive[group.index]))
+            mentions = mentions_sql(group, f"{article}.id")
+            rank = f"{rank} - {score_sql(group, mentions, headlined, words_count, 'max')}"
+        scaled = f"({rank}) * {words_count} / ({words_count} + {SHORT_TEXT_WORDS!r})"
+        return [RawSQL(scaled, params).asc()]
 
     def for_ranking(self, queryset, parsed):
         """FTS5 ranks only in a statement that matches."""
@@ -428,32 +454,72 @@ class SQLiteQueryCompiler(QueryCompiler):
         statement, every match was joined to its article and the sort carried
         the window's whole texts ("forces" at 100,000 synthetic articles:
         861 -> 109 ms, both statements timed on the benchmark's archive,
-        var/bench/search_100000.sqlite3)."""
+        var/bench/search_100000.sqlite3).  The query's groups that name
+        actors or places are ranked apart, each as one term (see
+        ``name_ranks``), and the rest by bm25."""
         positive = parsed.ranking_nodes()
         if not positive:
             return None
         if not article_ids:
             return []  # ordered by the page's statement, it still ranked every match
-        # The rank scaled as in rank_order (the same floating-point steps),
-        # the word count read once, from its index (see WORD_COUNT_INDEX).
-        words = (
-            f"(SELECT word_count FROM articles_article INDEXED BY {WORD_COUNT_INDEX} "
-            f"WHERE id = {TABLE}.rowid)"
-        )
-        sql = (
-            f"SELECT rowid, rank, {words} FROM {TABLE} WHERE {TABLE} MATCH %s "
-            "AND rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))"
-        )
-        expression = match_expression(positive, parsed.negative_node())
-        params = [expression, min(article_ids), max(article_ids), json.dumps(article_ids)]
+        window = [min(article_ids), max(article_ids), json.dumps(article_ids)]
+        groups = named_groups(parsed, self.connection.alias)
+        word_nodes = unnamed_nodes(parsed, groups)
+        expression = match_expression(word_nodes) if word_nodes else None
+        ranks = self._window_ranks(expression, window)
+        ids = IdList(article_ids)
+        for group in groups:
+            headline = self._headline_expression(positive[group.index])
+            headlined = self._window_matches(headline, window)
+            mentions = mention_counts(self.connection.alias, group, ids)
+            ranks = {
+                pk: (
+                    rank - group.score(mentions.get(pk, 0), pk in headlined, length),
+                    length,
+                )
+                for pk, (rank, length) in ranks.items()
+            }
+        # Scaled as in rank_order (the same floating-point steps).
+        scaled = {
+            pk: rank * words / (words + SHORT_TEXT_WORDS) for pk, (rank, words) in ranks.items()
+        }
+        newest_first = {pk: position for position, pk in enumerate(article_ids)}
+        return sorted(scaled, key=lambda pk: (scaled[pk], newest_first[pk]))
+
+    @staticmethod
+    def _headline_expression(node):
+        return f"{{title}} : {compile_node(node)}"
+
+    def _window_ranks(self, expression, window):
+        """``{id: (bm25 of expression, words)}`` of the window's articles
+        (``[lowest id, highest id, JSON ids]``); with no expression, a rank
+        of 0.  The word count is read from its index (see WORD_COUNT_INDEX)."""
+        articles = f"articles_article INDEXED BY {WORD_COUNT_INDEX}"
+        if expression is None:
+            # Each id sought in the index: its range between the window's
+            # lowest and highest id, read whole, took 14-20 ms for a name
+            # rarer than its window (100,000 synthetic articles).
+            sql = (
+                f"SELECT id, 0.0, word_count FROM {articles} "
+                "WHERE id IN (SELECT value FROM json_each(%s))"
+            )
+            params = window[2:]
+        else:
+            words = f"(SELECT word_count FROM {articles} WHERE id = {TABLE}.rowid)"
+            sql = f"SELECT rowid, rank, {words} FROM {TABLE} WHERE {TABLE} MATCH %s {_IN_WINDOW}"
+            params = [expression, *window]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
-            ranks = {
-                pk: rank * words / (words + SHORT_TEXT_WORDS)
-                for pk, rank, words in cursor.fetchall()
-            }
-        newest_first = {pk: position for position, pk in enumerate(article_ids)}
-        return sorted(ranks, key=lambda pk: (ranks[pk], newest_first[pk]))
+            return {pk: (rank, length) for pk, rank, length in cursor.fetchall()}
+
+    def _window_matches(self, expression, window):
+        """The ids of the window's articles that match ``expression``."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s {_IN_WINDOW}",
+                [expression, *window],
+            )
+            return {pk for (pk,) in cursor.fetchall()}
 
     def snippets(self, article_ids, parsed):
         """Read id by id (``rowid IN (…)``: FTS5 runs the query once an id,
