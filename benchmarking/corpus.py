@@ -55,7 +55,13 @@ biggest source, a think tank, and the second, a newspaper, have them all):
   and endnotes citing web addresses ("[1] https://…"), now and then under an
   "Endnotes" heading with the last citing a document, and a press
   release's "FOR IMMEDIATE RELEASE", "###", "About …" section and media
-  contacts.
+  contacts; now and then endnotes citing documents only, followed by a
+  disclaimer and a "Related" block;
+* a wire's or news site's marks, drawn apart too: ``published`` with a time
+  ("5:30pm ET, June 5, 2024"), a label ("UPDATE — ") or a standfirst before a
+  wire's dateline ("KYIV, Jun 5 (Newswire) — "), a promo between two
+  sentences ("… READ MORE: Key Points. The …", "Читайте також: …"), the
+  outlet naming itself.
 
 With ``traps`` (``generate_corpus --traps``), one article in 25 is instead
 one of the ways ranking goes wrong, about invented names whose gazetteer
@@ -730,7 +736,8 @@ class CorpusGenerator:
             record["published"] = self._stamp(rng, day, language)
         at = next((i for i, p in enumerate(paragraphs[:2]) if len(p) > 80), None)
         opening = paragraphs[at] if at is not None else ""
-        if language == "en" and opening and not opening.startswith("By ") and " — " not in opening:
+        dated = any(" — " in p for p in paragraphs[:2])
+        if language == "en" and opening and not opening.startswith("By ") and not dated:
             if rng.random() < 0.5:
                 paragraphs[at] = rng.choice(WIRE_LABELS) + opening
             else:
