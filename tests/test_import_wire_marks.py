@@ -50,6 +50,8 @@ def removed(article, rule):
         "07.12.2025 14:05",
         "7 грудня 2025, 14:05",
         "2:15 p.m. EST on December 7, 2025",
+        "Published December 7, 2025 at 5:30 p.m. EST",
+        "Updated 7 Dec 2025 14:05 GMT",
     ],
 )
 def test_a_time_before_or_after_the_date_leaves_the_date(tmp_path, gazetteer, stamp):

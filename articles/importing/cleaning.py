@@ -17,7 +17,7 @@ from ..invisible import INVISIBLE, INVISIBLE_CHARACTERS
 from ..models import normalize_name
 from .furniture import CAPTION_RULES, LINE_RULES, SOURCE_PATTERNS, TEASER_BLOCK_MIN_LINES
 from .sources import source_key
-from .structure import REMOVED, byline_names, is_dateline, structure
+from .structure import REMOVED, TOP_ZONE, byline_names, is_dateline, structure
 
 HEADLINE_MAX = 120  # a headline made from the opening sentence is cut to this
 TITLE_MAX = 300  # Article.title's column
@@ -107,6 +107,7 @@ _LABEL = re.compile(
     r"\s*(?:[—–:]|\s--?)\s+(?=\S)"
 )
 LABEL_LINES = 3  # a label is looked for on the text's first lines only
+UPDATE_STAMP = "update stamp"  # the line rule of a time alone ("Updated at 22.02 BST")
 RELATED_BLOCK_MAX = 10  # headlines a "Related" line at the text's end may list
 # A report's endnote list, at its end: numbered notes ("[3] General Staff, December 7")
 # under a heading, what is left once the notes citing web addresses are out.
@@ -459,6 +460,8 @@ def clean_text(
                 removed.append(("repeated headline", line))
                 continue
             rule = line_rule(line)
+            if rule == UPDATE_STAMP and lines_kept < TOP_ZONE and is_dateline(line):
+                rule = None  # "Published December 7, 2026 at 5:30 p.m.": a dateline, with its date
             if rule:
                 removed.append((rule, line))
                 continue
