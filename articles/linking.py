@@ -250,6 +250,15 @@ class Gazetteer:
             )
             self._index[first] = (singles, longer)
         self.name_count = len(names)
+        self._kinds_by_name = defaultdict(set)  # folded words joined by spaces -> kinds
+        for entry in names.values():
+            self._kinds_by_name[" ".join(entry.folded)].update(kind for kind, _ in entry.targets)
+
+    def kinds_named(self, name):
+        """The kinds of entity (actor, location, source) a whole name, as
+        written in any case, names; empty when the gazetteer does not know it."""
+        words = _words_of(name)
+        return frozenset(self._kinds_by_name.get(" ".join(w.lower() for w in words), ()))
 
     @classmethod
     def from_database(cls):

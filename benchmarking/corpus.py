@@ -55,7 +55,13 @@ biggest source, a think tank, and the second, a newspaper, have them all):
   and endnotes citing web addresses ("[1] https://…"), now and then under an
   "Endnotes" heading with the last citing a document, and a press
   release's "FOR IMMEDIATE RELEASE", "###", "About …" section and media
-  contacts.
+  contacts; now and then endnotes citing documents only, followed by a
+  disclaimer and a "Related" block;
+* a wire's or news site's marks, drawn apart too: ``published`` with a time
+  ("5:30pm ET, June 5, 2024"), a label ("UPDATE — ") or a standfirst before a
+  wire's dateline ("KYIV, Jun 5 (Newswire) — "), a promo between two
+  sentences ("… READ MORE: Key Points. The …", "Читайте також: …"), the
+  outlet naming itself.
 
 With ``traps`` (``generate_corpus --traps``), one article in 25 is instead
 one of the ways ranking goes wrong, about invented names whose gazetteer
@@ -263,6 +269,33 @@ CYRILLIC_MONTHS = {
 }
 CYRILLIC_CAPITALS = {"uk": "Київ", "ru": "Москва"}
 CYRILLIC_PAGE_SHARE = 0.05
+# A wire's or a news site's marks (see _add_wire_marks): a time with the date in
+# ``published``, a label or a standfirst before the dateline, a promo between two
+# sentences, the outlet naming itself.
+WIRE_MARK_SHARE = 0.04
+WIRE_LABELS = ["UPDATE — ", "EXCLUSIVE - ", "ANALYSIS — "]
+WIRE_NAME = "Newswire"
+STANDFIRSTS = [
+    "Talks resumed after a pause of two weeks, officials said.",
+    "Repairs to the power grid will take until spring, engineers warned.",
+    "Schools in the region moved classes underground for the winter.",
+]
+INNER_PROMOS = {
+    "en": ["READ MORE: {headline}.", "Also read: {headline}."],
+    "uk": ["Читайте також: {headline}."],
+    "ru": ["Читайте также: {headline}."],
+}
+PROMO_HEADLINES = {
+    "en": PLAIN_HEADINGS,
+    "uk": ["Як місто відновлює мости", "Що буде з цінами на світло"],
+    "ru": ["Как город восстанавливает мосты", "Что будет с ценами на свет"],
+}
+OWN_NAME_SENTENCES = [
+    "{name} could not independently verify the claims.",
+    "Neither side answered questions from the {name}.",
+]
+ENDNOTE_TAIL_SHARE = 0.5  # of the reports with an endnote list: a disclaimer and links follow
+ENDNOTES_DISCLAIMER = "The views expressed in this report are the authors' own."
 # A Ukrainian or Russian news page's promos: a "read also" link and a channel to follow.
 CYRILLIC_PROMOS = {
     "uk": ("Читайте також: ", "Підписуйтесь на наш Telegram-канал"),
@@ -549,6 +582,7 @@ class CorpusGenerator:
             self._add_byline(rng, paragraphs, habits, record)
         if rng.random() < 0.05:
             paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(FURNITURE))
+        self._add_wire_marks(n, paragraphs, day, record)
         self._add_publisher_marks(n, paragraphs, record)
         self._add_scraping_marks(n, paragraphs, day, record)
         self._add_cyrillic_page_marks(n, paragraphs, record)
@@ -649,6 +683,7 @@ class CorpusGenerator:
                 f"[{note}] https://{domain}/sources/{n}-{note}" for note in range(1, next(notes))
             ]
             paragraphs.extend(self._endnote_list(n, endnotes))
+            paragraphs.extend(self._after_endnotes(n, paragraphs))
         elif roll < release:
             name = record["source"].removesuffix(GENERATED)
             paragraphs.insert(0, "FOR IMMEDIATE RELEASE")
@@ -671,6 +706,95 @@ class CorpusGenerator:
         last = len(endnotes)
         heading = rng.choice(("Endnotes", "Sources"))
         return [heading, *endnotes[:-1], f"[{last}] General Staff daily report, morning edition"]
+
+    def _after_endnotes(self, n, paragraphs):
+        """Now and then, what follows a report's endnote list: its notes cite
+        documents rather than web addresses, and a standing disclaimer and a
+        "Related" block close the text.  Drawn from a generator of their own,
+        so that the report's other marks stay as they were."""
+        rng = random.Random(f"{self.seed}:{n}:after endnotes")
+        notes = [i for i, p in enumerate(paragraphs) if re.match(r"\[\d+\] ", p)]
+        headed = notes and paragraphs[notes[0] - 1] in ("Endnotes", "Sources")
+        if not headed or rng.random() >= ENDNOTE_TAIL_SHARE:
+            return []
+        for i in notes:
+            number = paragraphs[i].split("]")[0] + "]"
+            paragraphs[i] = f"{number} General Staff situation report, evening edition"
+        return [ENDNOTES_DISCLAIMER, "Related", *rng.sample(PLAIN_HEADINGS, 2)]
+
+    def _add_wire_marks(self, n, paragraphs, day, record):
+        """A wire's or a news site's marks: ``published`` with a time ("5:30pm
+        ET, June 5, 2024", "05.06.2024 14:05"); the first paragraph opened by a
+        label ("UPDATE — ") or after a standfirst with a wire's dateline ("KYIV,
+        Jun 5 (Newswire) — "); a promo between two sentences ("… READ MORE:
+        Key Points. The …"); in English, the outlet naming itself.  Drawn from
+        a generator of their own, so that the rest of the corpus stays as it was."""
+        rng = random.Random(f"{self.seed}:{n}:wire")
+        if rng.random() >= WIRE_MARK_SHARE:
+            return
+        language = record["language"]
+        if "published" in record:
+            record["published"] = self._stamp(rng, day, language)
+        at = next((i for i, p in enumerate(paragraphs[:2]) if len(p) > 80), None)
+        opening = paragraphs[at] if at is not None else ""
+        dated = any(" — " in p for p in paragraphs[:2])
+        if language == "en" and opening and not opening.startswith("By ") and not dated:
+            if rng.random() < 0.5:
+                paragraphs[at] = rng.choice(WIRE_LABELS) + opening
+            else:
+                city = rng.choice(self.cities[:12]).upper()
+                month = MONTHS[day.month - 1][:3]
+                paragraphs[at] = f"{city}, {month} {day.day} ({WIRE_NAME}) — {opening}"
+                paragraphs.insert(at, rng.choice(STANDFIRSTS))
+        inner = [
+            i
+            for i, p in enumerate(paragraphs)
+            if i > 1 and re.search(r"[a-zа-яіїє]{2}\. [A-ZА-ЯІЇЄ]", p)
+        ]
+        if inner:
+            at = rng.choice(inner)
+            promo = rng.choice(INNER_PROMOS[language]).format(
+                headline=rng.choice(PROMO_HEADLINES[language])
+            )
+            paragraphs[at] = re.sub(
+                r"(?<=[a-zа-яіїє]{2}\.) (?=[A-ZА-ЯІЇЄ])", f" {promo} ", paragraphs[at], count=1
+            )
+        name = record["source"].removesuffix(GENERATED)
+        long_ones = [i for i, p in enumerate(paragraphs) if i > 1 and len(p) > 80]
+        if language == "en" and long_ones and name in self._plain_source_names():
+            at = rng.choice(long_ones)
+            sentence = rng.choice(OWN_NAME_SENTENCES).format(name=name.removeprefix("The "))
+            paragraphs[at] += " " + sentence
+
+    def _plain_source_names(self):
+        """The sources' names that hold no name of the gazetteer (a text naming
+        them names no actor or place)."""
+        if not hasattr(self, "_plain_sources"):
+            names = {name for entity in self.entities for name in entity[0]}
+            self._plain_sources = {
+                source
+                for source in (name.removesuffix(GENERATED) for name, _ in SOURCES)
+                if not any(re.search(rf"\b{re.escape(name)}\b", source) for name in names)
+            }
+        return self._plain_sources
+
+    @staticmethod
+    def _stamp(rng, day, language):
+        """``day`` with a time, as a wire or a site writes it in ``published``."""
+        hour, minute = rng.randint(0, 23), rng.choice((0, 5, 15, 30, 45))
+        if language in CYRILLIC_MONTHS:
+            month = CYRILLIC_MONTHS[language][day.month - 1]
+            return f"{day.day} {month} {day.year}, {hour:02d}:{minute:02d}"
+        month = MONTHS[day.month - 1]
+        twelve, half = (hour % 12 or 12), ("am", "pm")[hour >= 12]
+        return rng.choice(
+            [
+                f"{twelve}:{minute:02d}{half} ET, {month} {day.day}, {day.year}",
+                f"{month} {day.day}, {day.year} at {twelve}:{minute:02d} {half[0]}.m. EST",
+                f"Updated {hour:02d}:{minute:02d} GMT, {day.day} {month[:3]} {day.year}",
+                f"{day:%d.%m.%Y} {hour:02d}:{minute:02d}",
+            ]
+        )
 
     def _add_newspaper_marks(self, n, paragraphs, record):
         """A newspaper page's marks: a dateline naming only a place, a promo

@@ -12,7 +12,6 @@ Article ``n`` of seed ``s`` is the same in both.
 """
 
 import collections
-import datetime
 import json
 import multiprocessing
 import os
@@ -23,6 +22,7 @@ from django.utils.text import slugify
 
 from articles import month_counts
 from articles.gazetteer_file import load_gazetteer
+from articles.importing.records import parse_date
 from articles.models import Actor, ActorMention, Article, Location, LocationMention, Source
 from articles.search import get_engine
 from articles.search.vocabulary import article_words, count_word_sets
@@ -160,7 +160,7 @@ def _article(n, record, seed, sources):
         source_id=sources[record["source"]],
         authors=record.get("authors", []),
         url=record["url"],
-        published=published and datetime.date.fromisoformat(published),
+        published=parse_date(published),  # as the import reads it ("5:30pm ET, June 5, 2024")
         language=record["language"],
         tags=record["tags"],
         word_count=len(body.split()),

@@ -187,9 +187,10 @@ def reclean_articles(source_ids=None, *, everything=False, chunk_size=500):
     return report
 
 
-def reclean_article(row, entries, digest):
+def reclean_article(row, entries, digest, name_kinds=None):
     """The fields of one article (a row of pk, slug, title, lede, body,
-    furniture, authors, published, url) that cleaning with ``entries`` changes."""
+    furniture, authors, published, url) that cleaning with ``entries`` changes;
+    ``name_kinds``: the gazetteer's kinds of a name (see :func:`.structure.structure`)."""
     pk, slug, title, lede, body, items, authors, published, url = row
     paragraphs = original_paragraphs(lede, body, items)
     took_lede = any(item.get("kind") == LEDE for item in items or ())
@@ -201,6 +202,7 @@ def reclean_article(row, entries, digest):
         furniture=entries,
         context=f"{title} {url}",
         take_lede=_takes_lede,
+        name_kinds=name_kinds,
     )
     # What a byline or dateline filled in stays theirs, now that the fields are full.
     for kind in (BYLINE, DATELINE):
@@ -230,7 +232,7 @@ def _reclean_chunk(rows, source_id, entries, digest, report, book):
     updates, text_changed, dropped = [], [], []
     for row in rows:
         pk, slug, title, lede, body = row[:5]
-        changes = reclean_article(row, entries, digest)
+        changes = reclean_article(row, entries, digest, book.gazetteer.kinds_named)
         article = Article(pk=pk, title=title, lede=lede, body=body, cleaned_with=digest)
         fields = set(changes)
         for name, value in changes.items():

@@ -50,6 +50,7 @@ def prepare_batch(
                 raw,
                 warn=lambda key, message: warnings.append((key, message)),
                 furniture=furniture,
+                gazetteer=gazetteer,
             )
         except RecordError as exc:
             results.append(Rejection(raw.where, str(exc)))

@@ -223,12 +223,13 @@ def _url(value, name="url"):
     return url
 
 
-def prepare(raw, *, warn, furniture=None):
+def prepare(raw, *, warn, furniture=None, gazetteer=None):
     """A :class:`Prepared` article from a :class:`~.readers.RawRecord`.
 
     ``warn(key, message)`` reports something worth knowing once per run
     (an unknown field); ``furniture``: the sources' known furniture (see
-    :func:`.cleaning.clean_text`).  Raises :class:`RecordError`.
+    :func:`.cleaning.clean_text`); ``gazetteer``: tells a dateline's place
+    from an organisation's name.  Raises :class:`RecordError`.
     """
     fields = {}
     for name, value in raw.fields.items():
@@ -257,6 +258,7 @@ def prepare(raw, *, warn, furniture=None):
         source=source_name,
         furniture=furniture,
         url=url,
+        name_kinds=gazetteer.kinds_named if gazetteer is not None else None,
     )
     if not clean.body:
         raise RecordError("no text left once the headline and site furniture are removed")

@@ -40,8 +40,13 @@ NOTICE, HEADING, BYLINE, DATELINE, FOOTNOTE, LEDE = (
     "lede",
 )
 REMOVED = "removed"  # a line cleaning took out by a site-furniture rule
+LOCATION = "location"  # the gazetteer's kind of a place (see articles.linking)
 WHOLE_PARAGRAPH = (NOTICE, HEADING, BYLINE, DATELINE)
 TOP_ZONE = 3  # bylines and datelines are looked for among the first paragraphs only
+# An inline dateline ("KYIV, Dec 7 (Reuters) — ") may open the second or third paragraph
+# of the text, after a standfirst of paragraphs this short.
+STANDFIRST_PARAGRAPHS = 2
+STANDFIRST_MAX = 400
 FINGERPRINT_MAX = 3000  # longer paragraphs are article text, never furniture
 
 # English, Ukrainian and Russian (as dates write them: "26 липня 2022 року").
@@ -76,13 +81,21 @@ _TIME = (
     r"\d{1,2}(?:[:.]\d{2}\s*(?:[apAP]\.?[mM]\.?)?|\s*[apAP]\.?[mM]\.?)"
     r"(?:\s*(?:[A-Z]{2,4}|(?:GMT|UTC)\s*[+-]?\s*\d{0,2}))?)?"
 )
+# A time written before the date ("5:30pm ET, December 7, 2026", "14:05 GMT, 7 Dec 2026").
+_TIME_FIRST = (
+    r"(?:(?:at\s+)?\d{1,2}(?:[:.]\d{2}\s*(?:[apAP]\.?[mM]\.?)?|\s*[apAP]\.?[mM]\.?)"
+    r"(?:\s*(?:(?:GMT|UTC)\s*[+-]\s*\d{1,2}|[A-Z]{2,4}))?\s*(?:,|\s[-–—|]|\son)?\s+)?"
+)
 _PLACE = r"[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-][^\W\d_]+){0,3}"
 _PLACES = rf"{_PLACE}(?:/{_PLACE})?"  # a wire's two cities ("LONDON/KYIV")
-_DATELINE = re.compile(rf"(?i:(?:(?:{_STAMPS})\s*:?\s*)?{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE)
+_DATELINE = re.compile(
+    rf"(?i:(?:(?:{_STAMPS})\s*:?\s*)?)(?-i:{_TIME_FIRST})(?i:{_DATE})(?-i:{_TIME})\s*\.?",
+    re.IGNORECASE,
+)
 # A place and a date alone ("Kyiv, 4 December 2026"): a dateline among the first
 # paragraphs, but a headline when it opens a text ("Eastern Front Assessment, March 3").
 _PLACE_AND_DATE = re.compile(rf"(?i:{_PLACE},\s+{_DATE})(?-i:{_TIME})\s*\.?", re.IGNORECASE)
-_WRITTEN_DATE = re.compile(rf"{_DATE}{_TIME}\s*\.?", re.IGNORECASE)
+_WRITTEN_DATE = re.compile(rf"(?-i:{_TIME_FIRST}){_DATE}{_TIME}\s*\.?", re.IGNORECASE)
 # A place and a date opening the first paragraph, up to a dash.
 # The place may name its country or state ("KHARKIV, Ukraine, March 3"); a wire's
 # tag may follow the date ("/PRNewswire/", "(Reuters)").
@@ -350,16 +363,29 @@ def _place_and_date(paragraph):
     return _PLACE_AND_DATE.fullmatch(paragraph)
 
 
-def _place_dateline(paragraph):
-    """The match of a place-only dateline opening ``paragraph``, or None."""
+def _place_dateline(paragraph, name_kinds=None):
+    """The match of a place-only dateline opening ``paragraph``, or None.
+    ``name_kinds(name)``: the kinds of entity the gazetteer knows a name as; a
+    name it knows, but never as a location ("NATO — ", "OSCE — "), is no place."""
     match = _PLACE_DATELINE.match(paragraph)
     if match is None or match.end() == len(paragraph):
         return None
     place = match.group("place")
     if not place.isupper() or sum(map(str.isalpha, place)) < PLACE_DATELINE_MIN_LETTERS:
         return None
+    if name_kinds is not None and any(
+        (kinds := name_kinds(part)) and LOCATION not in kinds for part in place.split("/")
+    ):
+        return None
     following = paragraph[match.end() :].lstrip('"“‘«')
     return match if following[:1].isupper() else None
+
+
+def _reads_as_wire_dateline(match):
+    """Whether a dated dateline after a standfirst reads as one: its place in
+    capitals or a wire's tag after the date ("Kyiv, Dec 7 (Ukrinform) — ")."""
+    text = match.group(0)
+    return match.group("place").isupper() or "(" in text or text.count("/") >= 2
 
 
 def _is_heading(paragraph):
@@ -398,6 +424,7 @@ def structure(
     furniture=None,
     context="",
     take_lede=None,
+    name_kinds=None,
 ):
     """Sort ``paragraphs`` into the body, a lede and furniture items.
 
@@ -406,12 +433,14 @@ def structure(
     them only when they are empty); ``furniture``: the source's applied
     furniture, ``{fingerprint: kind}``; ``context``: text whose years may
     complete a dateline without one (headline, URL); ``take_lede(paragraph)``:
-    whether a first paragraph reads as a lede.
+    whether a first paragraph reads as a lede; ``name_kinds(name)``: the
+    kinds of entity the gazetteer knows ``name`` as (see :func:`_place_dateline`).
     """
     items = []
     found_authors, found_date = [], None
     body = []
     first_content = None
+    dateline_wanted, standfirsts = True, 0  # an inline dateline: in the first paragraphs, once
     years = None
     trailer = trailer_start(paragraphs)
     for at, paragraph in enumerate(paragraphs):
@@ -442,15 +471,20 @@ def structure(
                 continue
         if first_content is None:
             first_content = at
-            inline = _INLINE_DATELINE.match(paragraph) if at < TOP_ZONE else None
-            if inline is None and at < TOP_ZONE:
-                inline = _place_dateline(paragraph)
+            dateline_wanted = at < TOP_ZONE
+        if dateline_wanted:
+            inline = _INLINE_DATELINE.match(paragraph)
+            if inline is not None and standfirsts and not _reads_as_wire_dateline(inline):
+                inline = None
+            if inline is None:
+                inline = _place_dateline(paragraph, name_kinds)
                 if inline is not None:
                     items.append(
                         {"kind": DATELINE, "text": inline.group(0), "at": at, "inline": True}
                     )
                     paragraph = paragraph[inline.end() :]
                     inline = None
+                    dateline_wanted = False
             if inline and inline.end() < len(paragraph):
                 items.append({"kind": DATELINE, "text": inline.group(0), "at": at, "inline": True})
                 if published is None and found_date is None:
@@ -459,6 +493,11 @@ def structure(
                     if found_date is not None:
                         items[-1]["filled"] = True
                 paragraph = paragraph[inline.end() :]
+                dateline_wanted = False
+            # A short standfirst may come before the dateline's paragraph, a longer one may not.
+            standfirsts += 1
+            if standfirsts > STANDFIRST_PARAGRAPHS or len(paragraph) > STANDFIRST_MAX:
+                dateline_wanted = False
         body.append((at, _strip_footnotes(paragraph, at, items)))
 
     if not body and furniture and any(item["kind"] in (NOTICE, HEADING) for item in items):
@@ -470,6 +509,7 @@ def structure(
             published=published,
             context=context,
             take_lede=take_lede,
+            name_kinds=name_kinds,
         )
     if not lede and len(body) > 1 and take_lede and body[0][0] == first_content:
         at, candidate = body[0]

@@ -396,13 +396,41 @@ def _titled_after(scan, last):
 
 def _source_keys():
     """Suggestion keys of the archive's sources and their other names ("Institute
-    for the Study of War (ISW)" as "Institute for the Study of War" too): a
-    source named in a text is no new name for the gazetteer."""
+    for the Study of War (ISW)" as "Institute for the Study of War" and "ISW"
+    too): a source named in a text is no new name for the gazetteer."""
     names = [*Source.objects.values_list("name", flat=True)]
     names += SourceAlias.objects.values_list("name", flat=True)
-    return {suggestion_key(re.sub(r"\s*\([^()]*\)$", "", name)) for name in names} | {
-        suggestion_key(name) for name in names
-    }
+    return {suggestion_key(form) for name in names for form in _forms_of_source_name(name)}
+
+
+_BRACKETED_TAIL = re.compile(r"\s*\(([^()]*)\)$")
+OUTLET_WORD_MIN = 3  # a word of the outlet's name alone ("the Ledger") from this length
+
+
+def _forms_of_source_name(name):
+    """``name``, without its bracketed tail, and that tail when it is a short
+    name rather than a web address ("ISW" of "Institute … (ISW)")."""
+    forms = [name]
+    tail = _BRACKETED_TAIL.search(name)
+    if tail:
+        forms.append(name[: tail.start()])
+        if not re.search(r"[./]", tail.group(1)):
+            forms.append(tail.group(1))
+    return [form for form in forms if form.strip()]
+
+
+def _names_the_outlet(key, outlet_names):
+    """Whether a suggestion's ``key`` holds one of its article's own outlet's
+    names (``outlet_names``: word tuples), or is one word of one ("the
+    Ledger" of the Harbor Ledger): the publisher naming itself is no new name."""
+    words = key.split()
+    for name in outlet_names:
+        length = len(name)
+        if any(tuple(words[i : i + length]) == name for i in range(len(words) - length + 1)):
+            return True
+        if len(words) == 1 and len(words[0]) >= OUTLET_WORD_MIN and words[0] in name:
+            return True
+    return False
 
 
 def _continues_a_known_name(scan, first):
@@ -484,6 +512,7 @@ class SuggestionBook:
         self.names = 0
         self._authors = None  # suggestion keys of the archive's authors, read on first flush
         self._new_authors = set()
+        self._own_names = {}  # source id -> its names as suggestion key words
 
     def add(self, slug, text, sign=1, *, scan=None, limit=None, source_id=None, authors=()):
         """Count the candidates of one article's text (``sign=-1`` takes an old
@@ -498,11 +527,29 @@ class SuggestionBook:
         """Count candidates already found (see :func:`find_candidates`) in an
         article of ``source_id`` by ``authors``."""
         self._new_authors.update(suggestion_key(author) for author in authors or ())
+        own_names = self._source_names(source_id) if source_id is not None else ()
         for key, entry in found.items():
+            if own_names and _names_the_outlet(key, own_names):
+                continue
             delta = self.entries.get(key)
             if delta is None:
                 delta = self.entries[key] = _Delta(entry[NAME])
             delta.add(entry, sign, slug, source_id)
+
+    def _source_names(self, source_id):
+        names = self._own_names.get(source_id)
+        if names is None:
+            written = [
+                *Source.objects.filter(pk=source_id).values_list("name", flat=True),
+                *SourceAlias.objects.filter(entity_id=source_id).values_list("name", flat=True),
+            ]
+            names = self._own_names[source_id] = {
+                words
+                for name in written
+                for form in _forms_of_source_name(name)
+                if (words := tuple(suggestion_key(form).split()))
+            }
+        return names
 
     def _archive_authors(self):
         if self._authors is None:
