@@ -50,3 +50,15 @@ def spare_search_index(django_db_setup, django_db_blocker):
     finally:
         with django_db_blocker.unblock():
             search_index.drop_spare()
+
+
+@pytest.fixture(params=search_index.INDEX_METHODS)
+def index_method(request, spare_search_index):
+    """The index a test of the search runs on: on PostgreSQL GIN, then RUM
+    (see tests/search_index.py); None on SQLite.  A module of such tests
+    asks for it with ``pytest.mark.usefixtures("index_method")``."""
+    if request.param is None:
+        yield None
+        return
+    with search_index.search_index(request.param, spare_search_index) as method:
+        yield method

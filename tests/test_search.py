@@ -19,19 +19,8 @@ from articles.search import NEWEST, ROW_FIELDS, get_engine, search_articles
 from articles.search.postgres import search_index_method
 
 from .search_corpus import build_corpus
-from .search_index import INDEX_METHODS, search_index
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True, params=INDEX_METHODS)
-def index_method(request, spare_search_index):
-    """On PostgreSQL every test runs twice: on a GIN index and on RUM."""
-    if request.param is None:
-        yield None
-        return
-    with search_index(request.param, spare_search_index) as method:
-        yield method
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("index_method")]
 
 
 @pytest.fixture

@@ -14,10 +14,9 @@ from django.db import connection
 
 from articles.models import Actor, ActorAlias, Alias, Article
 
-from .search_index import INDEX_METHODS, search_index
 from .test_research_exports import read_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("index_method")]
 
 SUBJECTS = ["The brigade", "A convoy", "The engineers", "Local officials", "The garrison"]
 VERBS = ["repaired", "inspected", "reported on", "guarded", "surveyed"]
@@ -47,16 +46,6 @@ def long_body(words=30000):
         sentences.append(sentence)
         count += len(sentence.split())
     return " ".join(sentences) + " " + ENDING
-
-
-@pytest.fixture(autouse=True, params=INDEX_METHODS)
-def index_method(request, spare_search_index):
-    """On PostgreSQL every test runs on a GIN index and on RUM."""
-    if request.param is None:
-        yield None
-        return
-    with search_index(request.param, spare_search_index) as method:
-        yield method
 
 
 @pytest.fixture
