@@ -5,13 +5,16 @@ spelling counted for more than its usual one: on the development corpus
 (1,162 real articles, SQLite) the ten best of "Kyiv" were Kremlin readouts
 spelling it "Kiev", which a third as many articles use; and a name in more
 than half of the articles weighs nothing at all in FTS5 (its idf is floored
-at 10⁻⁶), so any other spelling outweighed it.  A group of the query that
+at 10⁻⁶), so any other spelling outweighed it; PostgreSQL's ts_rank_cd, which
+counts no rarity, grew with a text's length instead and put the Kremlin's
+transcripts first for "Putin".  A group of the query that
 names gazetteer entities is therefore scored here, by BM25 with the
 entity's mentions as the term's frequency (counted by the linker over every
 spelling, kept by imports, edits and merges) and the entity's articles for
 its rarity (the kept month counts): one term, one weight.  A name in the
 headline counts as the headline's weight of mentions, as bm25's column
-weights count a word there.
+weights count a word there.  SQLite adds the score to bm25 of the rest of
+the query, PostgreSQL multiplies ts_rank_cd of the rest by it.
 
 The score depends on the article and the archive only, never on which other
 articles matched, so that the page (which ranks the newest matches) and the
@@ -28,7 +31,7 @@ from ..month_counts import ACTOR, ARCHIVE, LOCATION
 
 # FTS5's bm25 constants, which the rest of the query is ranked with.
 K1, B = 1.2, 0.75
-# The length a text's is weighed against: the mean of the development
+# The length a text is weighed against: the mean of the development
 # corpus's three publishers (645 words), where FTS5 uses its own index's
 # mean, which a page could not read without a statement.
 AVERAGE_WORDS = 650.0
